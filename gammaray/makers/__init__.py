@@ -1,0 +1,1 @@
+"""gammaray.makers."""

@@ -1,0 +1,1 @@
+"""Low-level utilities: errors, paths, units, interpolation, integration, time, FITS."""
