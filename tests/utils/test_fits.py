@@ -26,7 +26,9 @@ def test_missing_file_and_corrupt_file(tmp_path):
 
 
 def test_get_hdu_lists_available(tmp_path):
-    hdulist = fits.HDUList([fits.PrimaryHDU(), fits.BinTableHDU(Table({"a": [1]}), name="EVENTS")])
+    hdulist = fits.HDUList(
+        [fits.PrimaryHDU(), fits.BinTableHDU(Table({"a": [1]}), name="EVENTS")]
+    )
     with pytest.raises(MissingHDUError, match="EVENTS"):
         get_hdu(hdulist, "GTI", filename="x.fits")
     assert get_hdu(hdulist, "events").name == "EVENTS"

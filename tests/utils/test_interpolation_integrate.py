@@ -2,7 +2,11 @@ import astropy.units as u
 import numpy as np
 import pytest
 
-from gammaray.utils.integrate import evaluate_integral_pwl, integrate_spectrum, trapz_loglog
+from gammaray.utils.integrate import (
+    evaluate_integral_pwl,
+    integrate_spectrum,
+    trapz_loglog,
+)
 from gammaray.utils.interpolation import (
     ScaledRegularGridInterpolator,
     interpolate_profile,
@@ -23,19 +27,31 @@ def test_linear_interpolation_exact_for_linear_function():
 def test_log_log_interpolation_exact_for_power_law():
     energy = np.logspace(-1, 2, 7) * u.TeV
     values = 1e-12 * (energy.value) ** -2.7 * u.Unit("cm-2 s-1 TeV-1")
-    interp = ScaledRegularGridInterpolator((energy,), values, points_scale=("log",), values_scale="log")
+    interp = ScaledRegularGridInterpolator(
+        (energy,), values, points_scale=("log",), values_scale="log"
+    )
     e = [0.15, 3.3, 77] * u.TeV
     result = interp((e,))
     assert result.unit == u.Unit("cm-2 s-1 TeV-1")
     np.testing.assert_allclose(result.value, 1e-12 * e.value**-2.7, rtol=1e-10)
     # units of the coordinates are converted
-    np.testing.assert_allclose(interp((3300 * u.GeV,)).value, 1e-12 * 3.3**-2.7, rtol=1e-10)
+    np.testing.assert_allclose(
+        interp((3300 * u.GeV,)).value, 1e-12 * 3.3**-2.7, rtol=1e-10
+    )
 
 
 def test_nearest_and_fill_value():
     x = np.array([0.0, 1.0, 2.0])
-    interp = ScaledRegularGridInterpolator((x,), np.array([10.0, 20.0, 30.0]), method="nearest", extrapolate=False, fill_value=-1)
-    np.testing.assert_allclose(interp((np.array([0.4, 0.6, 1.9, 2.5, -0.1]),)), [10, 20, 30, -1, -1])
+    interp = ScaledRegularGridInterpolator(
+        (x,),
+        np.array([10.0, 20.0, 30.0]),
+        method="nearest",
+        extrapolate=False,
+        fill_value=-1,
+    )
+    np.testing.assert_allclose(
+        interp((np.array([0.4, 0.6, 1.9, 2.5, -0.1]),)), [10, 20, 30, -1, -1]
+    )
 
 
 def test_extrapolation_linear():
@@ -46,7 +62,9 @@ def test_extrapolation_linear():
 
 def test_log_values_with_zeros_stay_finite():
     x = np.array([1.0, 2.0, 3.0])
-    interp = ScaledRegularGridInterpolator((x,), np.array([0.0, 1.0, 4.0]), values_scale="log")
+    interp = ScaledRegularGridInterpolator(
+        (x,), np.array([0.0, 1.0, 4.0]), values_scale="log"
+    )
     result = interp(([1.0, 1.5, 3.0],))
     assert np.all(np.isfinite(result))
     assert result[0] == 0 and result[2] == pytest.approx(4.0)
@@ -73,7 +91,9 @@ def test_interpolate_profile_parabola():
     x = np.linspace(-3, 3, 13)
     y = 10 + (x - 0.25) ** 2
     interp = interpolate_profile(x, y)
-    np.testing.assert_allclose(interp(([1.0, -2.0],)), 10 + (np.array([1.0, -2.0]) - 0.25) ** 2, rtol=2e-2)
+    np.testing.assert_allclose(
+        interp(([1.0, -2.0],)), 10 + (np.array([1.0, -2.0]) - 0.25) ** 2, rtol=2e-2
+    )
 
 
 def test_integral_pwl_and_trapz_loglog_exact():
@@ -83,7 +103,9 @@ def test_integral_pwl_and_trapz_loglog_exact():
     expected = (e[:-1] ** -1.5 - e[1:] ** -1.5) / 1.5
     np.testing.assert_allclose(integral, expected, rtol=1e-12)
     # index exactly 1: logarithm
-    np.testing.assert_allclose(evaluate_integral_pwl(1.0, 10.0, 1.0, 0.1), np.log(10), rtol=1e-9)
+    np.testing.assert_allclose(
+        evaluate_integral_pwl(1.0, 10.0, 1.0, 0.1), np.log(10), rtol=1e-9
+    )
 
 
 def test_trapz_loglog_units_and_zero():
@@ -96,7 +118,11 @@ def test_trapz_loglog_units_and_zero():
 
 def test_integrate_spectrum_cutoff():
     def func(energy):
-        return (energy / u.TeV).to_value("") ** -2 * np.exp(-(energy / (5 * u.TeV)).to_value("")) * u.Unit("cm-2 s-1 TeV-1")
+        return (
+            (energy / u.TeV).to_value("") ** -2
+            * np.exp(-(energy / (5 * u.TeV)).to_value(""))
+            * u.Unit("cm-2 s-1 TeV-1")
+        )
 
     from scipy.integrate import quad
 
