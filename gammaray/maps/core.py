@@ -16,7 +16,11 @@ import numpy as np
 
 from gammaray.maps._arithmetic import MapArithmeticMixin
 from gammaray.maps._core_ops import MapOpsMixin
-from gammaray.utils.errors import GeometryMismatchError, UnitMismatchError
+from gammaray.utils.errors import (
+    GeometryMismatchError,
+    MissingHDUError,
+    UnitMismatchError,
+)
 from gammaray.utils.paths import atomic_write, make_path
 
 __all__ = ["Map"]
@@ -220,7 +224,11 @@ class Map(MapArithmeticMixin, MapOpsMixin):
 
         if map_type == "auto":
             hdu_obj = find_map_hdu(hdulist, hdu=hdu, filename=filename)
-            map_type = identify_map_type(hdulist, hdu_obj)
+            try:
+                map_type = identify_map_type(hdulist, hdu_obj)
+            except MissingHDUError as exc:
+                where = f"{filename}: " if filename else ""
+                raise MissingHDUError(f"{where}{exc}") from None
             hdu = hdu_obj.name if hdu is None else hdu
         klass = _map_class(map_type)
         if map_type == "region":
@@ -430,7 +438,11 @@ class Map(MapArithmeticMixin, MapOpsMixin):
                 )
             except (AttributeError, ValueError, TypeError, IndexError):
                 axes_text += f"\t  {axis.name:<11}: {axis.nbin} bins\n"
-        finite = self.data[np.isfinite(self.data)] if self.data.dtype.kind == "f" else self.data
+        finite = (
+            self.data[np.isfinite(self.data)]
+            if self.data.dtype.kind == "f"
+            else self.data
+        )
         stats = ""
         if self.data.dtype != bool and finite.size:
             stats = f"\tsum   : {finite.sum():.6g} (min {finite.min():.4g}, max {finite.max():.4g})\n"

@@ -132,7 +132,19 @@ def identify_map_type(hdulist, hdu):
     ):
         return "region"
     if isinstance(hdu, fits.BinTableHDU):
-        return "region"
+        columns = {c.upper() for c in hdu.columns.names}
+        if (
+            header.get("BANDSHDU")
+            or f"{hdu.name.upper()}_BANDS" in names
+            or names & {"EBOUNDS", "BANDS", "ENERGIES"}
+            or "SPECRESP" in columns
+        ):
+            return "region"
+        raise MissingHDUError(
+            f"HDU {hdu.name!r} is a table that is not a map (no HEALPix keywords, no "
+            f"region or bands table); HDUs in the file: {[h.name for h in hdulist]}. "
+            "Pass hdu=... naming the map HDU."
+        )
     return "wcs"
 
 

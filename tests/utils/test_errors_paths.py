@@ -58,9 +58,11 @@ def test_atomic_write_refuses_overwrite(tmp_path):
     with atomic_write(target) as tmp:
         tmp.write_text("first")
     assert target.read_text() == "first"
-    with pytest.raises(errors.OverwriteError, match="overwrite=True"):
-        with atomic_write(target) as tmp:
-            tmp.write_text("second")
+    with (
+        pytest.raises(errors.OverwriteError, match="overwrite=True"),
+        atomic_write(target) as tmp,
+    ):
+        tmp.write_text("second")
     assert target.read_text() == "first"
     with atomic_write(target, overwrite=True) as tmp:
         tmp.write_text("third")
@@ -69,9 +71,8 @@ def test_atomic_write_refuses_overwrite(tmp_path):
 
 def test_atomic_write_failure_leaves_nothing(tmp_path):
     target = tmp_path / "crash.txt"
-    with pytest.raises(RuntimeError):
-        with atomic_write(target) as tmp:
-            tmp.write_text("partial")
-            raise RuntimeError("crash")
+    with pytest.raises(RuntimeError), atomic_write(target) as tmp:
+        tmp.write_text("partial")
+        raise RuntimeError("crash")
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []

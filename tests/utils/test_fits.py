@@ -20,9 +20,8 @@ def test_missing_file_and_corrupt_file(tmp_path):
         open_fits(tmp_path / "nope.fits")
     bad = tmp_path / "bad.fits"
     bad.write_bytes(b"this is not fits")
-    with pytest.raises(InvalidFileError, match="FITS"):
-        with open_fits(bad) as h:
-            h.info(output=False)
+    with pytest.raises(InvalidFileError, match="FITS"), open_fits(bad) as h:
+        h.info(output=False)
 
 
 def test_get_hdu_lists_available(tmp_path):

@@ -59,4 +59,4 @@ def test_sample_sphere_uniform():
     lon, lat = sample_sphere(100000, random_state=1)
     # uniform on the sphere: mean of sin(lat) is 0 and of sin^2 is 1/3
     assert np.mean(np.sin(lat.rad) ** 2) == pytest.approx(1 / 3, abs=5e-3)
-    assert 0 <= lon.deg.min() and lon.deg.max() <= 360
+    assert lon.deg.min() >= 0 and lon.deg.max() <= 360
