@@ -17,12 +17,24 @@ def hess_data_store(gammaray_data):
 
 
 def test_hess_all_events(hess_data_store):
-    observations = hess_data_store.get_observations()
+    from gammaray.irf import (
+        PSF3D,
+        Background3D,
+        EffectiveAreaTable2D,
+        EnergyDispersion2D,
+    )
+
+    observations = hess_data_store.get_observations(required_irf="full-enclosure")
     assert len(observations) == 105
     n_events = sum(len(obs.events) for obs in observations)
     assert n_events == 1046156
     n_gti = sum(len(obs.gti) for obs in observations)
     assert n_gti == 105
+    # all four full-enclosure IRFs of every observation load
+    kinds = {
+        (type(o.aeff), type(o.edisp), type(o.psf), type(o.bkg)) for o in observations
+    }
+    assert kinds == {(EffectiveAreaTable2D, EnergyDispersion2D, PSF3D, Background3D)}
 
 
 def test_hess_obs_23523(hess_data_store):
@@ -205,3 +217,29 @@ def test_from_events_files_caldb(gammaray_data, monkeypatch):
     location = data_store.hdu_table.hdu_location(110380, hdu_type="psf")
     assert location.hdu_class == "psf_3gauss"
     assert location.path().name == "irf_file.fits"
+
+
+@pytest.mark.parametrize(
+    ("folder", "required_irf"),
+    [
+        ("hess-dl3-dr1", "full-enclosure"),
+        ("cta-1dc/index/gps", "full-enclosure"),
+        ("magic/rad_max/data", "point-like"),
+        ("veritas/crab-point-like-ED", "point-like"),
+    ],
+)
+def test_peek_each_kind(gammaray_data, folder, required_irf):
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    data_store = DataStore.from_dir(gammaray_data / folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GammarayWarning)
+        obs = data_store.get_observations(
+            data_store.obs_table["OBS_ID"][:1].tolist(), required_irf=required_irf
+        )[0]
+        obs.peek()
+        obs.aeff.peek()
+    assert len(plt.get_fignums()) >= 2
+    assert obs.aeff.quantity.unit.is_equivalent("m2")
