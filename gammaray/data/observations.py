@@ -9,7 +9,11 @@ from astropy.coordinates import SkyCoord
 from astropy.io import fits
 from astropy.time import Time
 
-from gammaray.utils.errors import InvalidDataError, ObservationNotFoundError
+from gammaray.utils.errors import (
+    GammarayError,
+    InvalidDataError,
+    ObservationNotFoundError,
+)
 from gammaray.utils.fits import earth_location_to_dict
 from gammaray.utils.paths import atomic_write
 from gammaray.utils.time import time_ref_to_dict
@@ -35,9 +39,10 @@ class _Lazy:
     Copies of an observation share holders, so each HDU is read at most once.
     """
 
-    __slots__ = ("source", "value", "loaded")
+    __slots__ = ("source", "value", "loaded", "label")
 
-    def __init__(self, source):
+    def __init__(self, source, label=None):
+        self.label = label
         if isinstance(source, HDULocation):
             self.source, self.value, self.loaded = source, None, False
         else:
@@ -49,7 +54,13 @@ class _Lazy:
 
     def get(self):
         if not self.loaded:
-            self.value = self.source.load()
+            try:
+                self.value = self.source.load()
+            except GammarayError as exc:
+                if self.label is None:
+                    raise
+                # name the observation in the message, keep the exception type
+                raise type(exc)(f"{self.label}: {exc}") from exc
             self.loaded = True
         return self.value
 
@@ -100,15 +111,16 @@ class Observation:
     ):
         self.obs_id = obs_id
         self._meta = dict(meta) if meta is not None else None
+        label = f"Observation {obs_id}" if obs_id is not None else None
         self._hdus = {
-            "events": _Lazy(events),
-            "gti": _Lazy(gti),
-            "aeff": _Lazy(aeff),
-            "edisp": _Lazy(edisp),
-            "psf": _Lazy(psf),
-            "bkg": _Lazy(bkg),
-            "rad_max": _Lazy(rad_max),
-            "pointing": _Lazy(pointing),
+            "events": _Lazy(events, label=label),
+            "gti": _Lazy(gti, label=label),
+            "aeff": _Lazy(aeff, label=label),
+            "edisp": _Lazy(edisp, label=label),
+            "psf": _Lazy(psf, label=label),
+            "bkg": _Lazy(bkg, label=label),
+            "rad_max": _Lazy(rad_max, label=label),
+            "pointing": _Lazy(pointing, label=label),
         }
         self.obs_filter = obs_filter or ObservationFilter()
         self._location = location

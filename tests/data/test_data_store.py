@@ -243,3 +243,21 @@ def test_peek_each_kind(gammaray_data, folder, required_irf):
         obs.aeff.peek()
     assert len(plt.get_fignums()) >= 2
     assert obs.aeff.quantity.unit.is_equivalent("m2")
+
+
+def test_irf_errors_name_observation_hdu_and_file(gammaray_data):
+    from gammaray.utils.errors import InvalidFileError
+
+    data_store = DataStore.from_dir(gammaray_data / "hess-dl3-dr1")
+    table = data_store.hdu_table
+    row = (table["OBS_ID"] == 23523) & (table["HDU_TYPE"] == "psf")
+    table["HDU_NAME"][row] = "NOPE"
+    row = (table["OBS_ID"] == 23523) & (table["HDU_TYPE"] == "aeff")
+    table["HDU_CLASS"][row] = "weird"
+    obs = data_store.obs(23523, required_irf=[])
+    with pytest.raises(MissingIRFError, match=r"Observation 23523.*NOPE.*023523\.fits"):
+        _ = obs.psf
+    with pytest.raises(
+        InvalidFileError, match=r"Observation 23523.*023523\.fits.*weird"
+    ):
+        _ = obs.aeff
