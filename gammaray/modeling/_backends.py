@@ -113,6 +113,10 @@ def optimize_iminuit(parameters, function, **kwargs):
     ncall = kwargs.pop("ncall", None)
     minuit, _ = _make_minuit(parameters, function, **kwargs)
     minuit.migrad(ncall=ncall)
+    if ncall is None and not minuit.valid and minuit.fmin.has_reached_call_limit:
+        # badly conditioned problems (e.g. a reference energy far outside the
+        # data) may need more than iminuit's default call budget: continue once
+        minuit.migrad()
     fmin = minuit.fmin
     success = bool(minuit.valid)
     if success:

@@ -1,7 +1,27 @@
-"""Model library: base classes, registry, priors and spectral models."""
+"""Model library: registry, priors, spectral, spatial and temporal models, sky models and model collections."""
 
 from .core import MODEL_REGISTRY, ModelBase, Registry
+from .cube import FoVBackgroundModel, SkyModel, TemplateNPredModel
+from .models import DatasetModels, Models
 from .prior import GaussianPrior, LogUniformPrior, Prior, UniformPrior
+from .spatial import (
+    DiskSpatialModel,
+    GaussianSpatialModel,
+    GeneralizedGaussianSpatialModel,
+    PointSpatialModel,
+    SpatialModel,
+)
+from .spatial_extra import (
+    ConstantFluxSpatialModel,
+    ConstantSpatialModel,
+    Shell2SpatialModel,
+    ShellSpatialModel,
+)
+from .spatial_template import (
+    PiecewiseNormSpatialModel,
+    TemplateNDSpatialModel,
+    TemplateSpatialModel,
+)
 from .spectral import (
     ConstantSpectralModel,
     GaussianSpectralModel,
@@ -35,6 +55,29 @@ from .spectral_template import (
     ScaleSpectralModel,
     TemplateNDSpectralModel,
     TemplateSpectralModel,
+)
+from .temporal import (
+    ConstantTemporalModel,
+    ExpDecayTemporalModel,
+    GaussianTemporalModel,
+    GeneralizedGaussianTemporalModel,
+    LinearTemporalModel,
+    PowerLawTemporalModel,
+    SineTemporalModel,
+    TemporalModel,
+)
+from .temporal_template import (
+    LightCurveTemplateTemporalModel,
+    TemplatePhaseCurveTemporalModel,
+)
+
+#: Registry of the spatial model classes (a view of `MODEL_REGISTRY`).
+SPATIAL_MODEL_REGISTRY = Registry(
+    {tag: cls for tag, cls in MODEL_REGISTRY.items() if issubclass(cls, SpatialModel)}
+)
+#: Registry of the temporal model classes (a view of `MODEL_REGISTRY`).
+TEMPORAL_MODEL_REGISTRY = Registry(
+    {tag: cls for tag, cls in MODEL_REGISTRY.items() if issubclass(cls, TemporalModel)}
 )
 
 #: Registry of the spectral model classes (a view of `MODEL_REGISTRY`).
@@ -82,4 +125,33 @@ __all__ = [
     "EBL_DATA_BUILTIN",
     "MeyerCrabSpectralModel",
     "create_crab_spectral_model",
+    "SPATIAL_MODEL_REGISTRY",
+    "TEMPORAL_MODEL_REGISTRY",
+    "SpatialModel",
+    "PointSpatialModel",
+    "GaussianSpatialModel",
+    "GeneralizedGaussianSpatialModel",
+    "DiskSpatialModel",
+    "ShellSpatialModel",
+    "Shell2SpatialModel",
+    "ConstantSpatialModel",
+    "ConstantFluxSpatialModel",
+    "TemplateSpatialModel",
+    "TemplateNDSpatialModel",
+    "PiecewiseNormSpatialModel",
+    "TemporalModel",
+    "ConstantTemporalModel",
+    "LinearTemporalModel",
+    "ExpDecayTemporalModel",
+    "GaussianTemporalModel",
+    "GeneralizedGaussianTemporalModel",
+    "PowerLawTemporalModel",
+    "SineTemporalModel",
+    "LightCurveTemplateTemporalModel",
+    "TemplatePhaseCurveTemporalModel",
+    "SkyModel",
+    "FoVBackgroundModel",
+    "TemplateNPredModel",
+    "DatasetModels",
+    "Models",
 ]
