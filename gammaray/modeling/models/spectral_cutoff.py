@@ -401,6 +401,56 @@ class LogParabolaSpectralModel(SpectralModel):
         return self.reference.quantity * np.exp((2 - self.alpha.value) / (2 * beta))
 
 
+class LogParabola2SpectralModel(SpectralModel):
+    """Log parabola with base-10 curvature ``dN/dE = amplitude x^(-alpha - beta log10 x)``.
+
+    ``x = E / reference``. This is the parametrisation of many published
+    catalogues (e.g. MAGIC and Fermi-LAT papers); ``beta`` here equals
+    ``ln(10)`` times the ``beta`` of `LogParabolaSpectralModel`.
+
+    Parameters
+    ----------
+    amplitude : `~astropy.units.Quantity`
+        dN/dE at the reference energy (default ``1e-12 cm-2 s-1 TeV-1``).
+    reference : `~astropy.units.Quantity`
+        Reference energy (default 1 TeV, frozen).
+    alpha : float
+        Index at the reference energy (default 2).
+    beta : float
+        Curvature in base-10 logarithm units (default 0.1).
+    """
+
+    tag = ["LogParabola2SpectralModel", "lp2"]
+    amplitude = Parameter("amplitude", "1e-12 cm-2 s-1 TeV-1", is_norm=True)
+    reference = Parameter("reference", "1 TeV", frozen=True)
+    alpha = Parameter("alpha", 2.0)
+    beta = Parameter("beta", 0.1)
+
+    @staticmethod
+    def evaluate(energy, amplitude, reference, alpha, beta):
+        """dN/dE."""
+        xx = _ratio(energy, reference)
+        exponent = -alpha - beta * np.log10(xx)
+        return amplitude * np.power(xx, u.Quantity(exponent).value)
+
+    @property
+    def e_peak(self):
+        """Peak energy of ``E^2 dN/dE``: ``reference 10^((2 - alpha) / (2 beta))``."""
+        beta = self.beta.value
+        if beta <= 0:
+            return np.nan * self.reference.unit
+        return self.reference.quantity * 10 ** ((2 - self.alpha.value) / (2 * beta))
+
+    def to_log_parabola(self):
+        """The equivalent `LogParabolaSpectralModel` (natural-log curvature)."""
+        return LogParabolaSpectralModel.from_log10(
+            amplitude=self.amplitude.quantity,
+            reference=self.reference.quantity,
+            alpha=self.alpha.value,
+            beta=self.beta.value,
+        )
+
+
 class LogParabolaNormSpectralModel(SpectralModel):
     """Dimensionless log-parabola norm ``norm x^(-alpha - beta ln x)``.
 

@@ -12,6 +12,7 @@ from gammaray.modeling.models import (
     ExpCutoffPowerLawNormSpectralModel,
     ExpCutoffPowerLawSpectralModel,
     GaussianSpectralModel,
+    LogParabola2SpectralModel,
     LogParabolaNormSpectralModel,
     LogParabolaSpectralModel,
     MeyerCrabSpectralModel,
@@ -76,6 +77,7 @@ def make_models():
         ),
         "lp": LogParabolaSpectralModel(reference="1 TeV", alpha=2.3, beta=0.15),
         "lp_norm": LogParabolaNormSpectralModel(alpha=0.3, beta=0.1),
+        "lp2": LogParabola2SpectralModel(alpha=2.3, beta=0.3),
         "template": template_model(),
         "piecewise": PiecewiseNormSpectralModel(
             energy=[0.3, 1, 3, 10] * u.TeV, norms=[1.0, 2.0, 0.5, 0.8]
@@ -319,3 +321,17 @@ def test_reference_fluxes():
         fluxes["ref_flux"].to_value("cm-2 s-1"), [0.5e-12, 0.25e-12]
     )
     np.testing.assert_allclose(fluxes["ref_e2dnde"].to_value("TeV cm-2 s-1"), 1e-12)
+
+
+def test_log_parabola2_matches_natural_log_form():
+    lp2 = LogParabola2SpectralModel(
+        amplitude="3e-11 cm-2 s-1 TeV-1", alpha=2.4, beta=0.25
+    )
+    lp = lp2.to_log_parabola()
+    energy = [0.1, 1, 3, 30] * u.TeV
+    np.testing.assert_allclose(
+        lp2(energy).value, lp(energy).to_value(lp2(energy).unit), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        lp2.e_peak.to_value("TeV"), lp.e_peak.to_value("TeV"), rtol=1e-12
+    )
