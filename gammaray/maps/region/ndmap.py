@@ -238,11 +238,15 @@ class RegionNDMap(Map):
             data[~np.isfinite(data)] = 0
         if weights is not None:
             w = np.asarray(getattr(weights, "data", weights))
-            if w.shape != data.shape and w.size != data.size:
+            if w.size == data.size:
+                w = w.reshape(data.shape)
+            try:  # image-shaped weights (e.g. a safe-mask image) broadcast over axes
+                w = np.broadcast_to(w, data.shape)
+            except ValueError:
                 raise GeometryMismatchError(
                     f"Weights of shape {w.shape} do not match map shape {data.shape}."
-                )
-            data = data * w.reshape(data.shape)
+                ) from None
+            data = data * w
         if self.is_mask:
             self.data |= data.astype(bool)
         else:
