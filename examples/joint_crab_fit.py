@@ -15,6 +15,7 @@ from pathlib import Path
 
 import astropy.units as u
 import matplotlib.pyplot as plt
+import numpy as np
 
 from gammaray.datasets import Datasets, FluxPointsDataset, SpectrumDatasetOnOff
 from gammaray.estimators import FluxPoints
@@ -71,23 +72,52 @@ def set_models(fermi, hess, hawc):
 
 
 def plot(datasets, spectral, filename):
-    """Plot the H.E.S.S. excess, the HAWC points and the joint model SED."""
-    fig, axes = plt.subplots(1, 2, figsize=(14, 5))
-    energy_bounds = [10 * u.GeV, 200 * u.TeV]
+    """Plot the joint model SED with the HAWC points, the H.E.S.S. excess and the
+    Fermi-LAT counts spectrum, each with the model prediction."""
+    fig, axes = plt.subplots(1, 3, figsize=(19, 5))
+    # the model SED in the flux points' display units (TeV, erg cm-2 s-1), with
+    # its 1-sigma band from the fit covariance
+    energy = np.geomspace(0.01, 200, 100) * u.TeV
+    dnde, dnde_err = spectral.evaluate_error(energy)
+    e2dnde = (energy**2 * dnde).to_value("erg cm-2 s-1")
+    e2dnde_err = (energy**2 * dnde_err).to_value("erg cm-2 s-1")
     ax = axes[0]
-    spectral.plot(
-        energy_bounds=energy_bounds, ax=ax, sed_type="e2dnde", label="Joint model"
+    ax.plot(energy.value, e2dnde, label="Joint model")
+    ax.fill_between(
+        energy.value, e2dnde - e2dnde_err, e2dnde + e2dnde_err, alpha=0.3, lw=0
     )
-    spectral.plot_error(energy_bounds=energy_bounds, ax=ax, sed_type="e2dnde")
     datasets["HAWC"].data.plot(ax=ax, sed_type="e2dnde", label="HAWC flux points")
     ax.set_title("Crab Nebula SED (joint fit)")
     ax.legend()
     datasets["H.E.S.S."].plot_excess(ax=axes[1])
     axes[1].set_title("H.E.S.S. excess counts and model")
+    plot_fermi_spectrum(datasets["Fermi-LAT"], ax=axes[2])
     fig.tight_layout()
     fig.savefig(filename)
     plt.close(fig)
     return filename
+
+
+def plot_fermi_spectrum(dataset, ax):
+    """Fermi-LAT counts and predicted counts (all models, and the Crab alone)
+    per reconstructed-energy bin, summed over the fit mask."""
+    mask = dataset.mask.data
+    energy = dataset.counts.geom.axes["energy"]
+    center = energy.center.to_value("GeV")
+    counts = (dataset.counts.data * mask).sum(axis=(1, 2))
+    npred = (dataset.npred().data * mask).sum(axis=(1, 2))
+    crab = (dataset.npred_signal(model_names=["Crab Nebula"]).data * mask).sum(
+        axis=(1, 2)
+    )
+    ax.errorbar(center, counts, yerr=counts**0.5, fmt="o", label="Fermi-LAT counts")
+    ax.step(center, npred, where="mid", label="npred (all models)")
+    ax.step(center, crab, where="mid", label="npred (Crab Nebula)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("Energy [GeV]")
+    ax.set_ylabel("Counts")
+    ax.set_title("Fermi-LAT counts and model")
+    ax.legend()
 
 
 def main():

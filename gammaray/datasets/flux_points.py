@@ -11,7 +11,7 @@ from gammaray.utils.errors import InvalidDataError, MissingColumnError
 from gammaray.utils.paths import atomic_write, make_path
 
 from .core import Dataset
-from .utils import make_dataset_name
+from .utils import get_fit_axes, make_dataset_name
 
 __all__ = ["FluxPointsDataset"]
 
@@ -427,12 +427,7 @@ class FluxPointsDataset(Dataset):
         -------
         ax_spectrum, ax_residuals : `~matplotlib.axes.Axes`
         """
-        import matplotlib.pyplot as plt
-
-        if ax_spectrum is None or ax_residuals is None:
-            fig, (ax_spectrum, ax_residuals) = plt.subplots(
-                2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]}, figsize=(7, 7)
-            )
+        ax_spectrum, ax_residuals = get_fit_axes(ax_spectrum, ax_residuals)
         self.plot_spectrum(ax=ax_spectrum, **(kwargs_spectrum or {}))
         self.plot_residuals(ax=ax_residuals, **(kwargs_residuals or {}))
         return ax_spectrum, ax_residuals

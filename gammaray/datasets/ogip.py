@@ -31,6 +31,32 @@ log = logging.getLogger(__name__)
 _WRITE_FORMATS = ("ogip", "ogip-sherpa")
 
 
+def _float32_exact(values):
+    """True if every value survives a float32 round trip exactly."""
+    values = np.asarray(values, dtype=float)
+    return bool(np.all(values.astype(np.float32).astype(float) == values))
+
+
+def _float32_energy_columns(hdu):
+    """``ENERG_LO``/``ENERG_HI`` as float32 (``E``, as in the OGIP files Gammapy
+    writes) when their values survive float32 exactly; float64 otherwise."""
+    names = ("ENERG_LO", "ENERG_HI")
+    if not all(_float32_exact(hdu.data[name]) for name in names):
+        return hdu
+    cols = []
+    for col in hdu.columns:
+        if col.name in names:
+            col = fits.Column(
+                col.name,
+                "E",
+                unit=col.unit,
+                array=np.asarray(hdu.data[col.name], dtype=np.float32),
+            )
+        cols.append(col)
+    new = fits.BinTableHDU.from_columns(cols, header=hdu.header, name=hdu.name)
+    return new
+
+
 def _check_counts(data, filename, what="COUNTS"):
     """Raise `InvalidDataError` for NaN or negative counts."""
     data = np.asarray(data)
@@ -454,7 +480,12 @@ class OGIPDatasetWriter:
         kernel = (
             edisp.get_edisp_kernel() if hasattr(edisp, "get_edisp_kernel") else edisp
         )
-        return kernel.to_hdulist(format=self.format)
+        if kernel.data.dtype != np.float32 and _float32_exact(kernel.data):
+            kernel = kernel.copy()
+            kernel.data = kernel.data.astype(np.float32)
+        hdulist = kernel.to_hdulist(format=self.format)
+        hdulist["MATRIX"] = _float32_energy_columns(hdulist["MATRIX"])
+        return hdulist
 
     def write(self, dataset):
         """Write the dataset's files (refusing to overwrite unless ``overwrite=True``).

@@ -138,20 +138,9 @@ class MapDatasetEventSampler:
             npred = self._true_npred(model, dataset)
             mean = float(np.nansum(npred.data))
             n_events = int(self.random_state.poisson(mean)) if mean > 0 else 0
-            table = Table()
-            if n_events > 0:
-                coords = npred.sample_coord(n_events, random_state=self.random_state)
-                skycoord = coords.skycoord.icrs
-                table["RA_TRUE"] = skycoord.ra.to("deg")
-                table["DEC_TRUE"] = skycoord.dec.to("deg")
-                table["ENERGY_TRUE"] = u.Quantity(coords["energy_true"]).to("TeV")
-            else:
-                for name, unit in (
-                    ("RA_TRUE", "deg"),
-                    ("DEC_TRUE", "deg"),
-                    ("ENERGY_TRUE", "TeV"),
-                ):
-                    table[name] = u.Quantity(np.zeros(0), unit)
+            table = _sample_positions_energies(
+                npred, n_events, self.random_state, "energy_true", suffix="_TRUE"
+            )
             table["TIME"] = self._sample_times(n_events, dataset, model.temporal_model)
             table["MC_ID"] = np.full(n_events, idx + 1, dtype=np.int32)
             tables.append(table)
@@ -175,16 +164,9 @@ class MapDatasetEventSampler:
         background = dataset.npred_background()
         mean = float(np.nansum(background.data))
         n_events = int(self.random_state.poisson(mean)) if mean > 0 else 0
-        table = Table()
-        if n_events > 0:
-            coords = background.sample_coord(n_events, random_state=self.random_state)
-            skycoord = coords.skycoord.icrs
-            table["RA"] = skycoord.ra.to("deg")
-            table["DEC"] = skycoord.dec.to("deg")
-            table["ENERGY"] = u.Quantity(coords["energy"]).to("TeV")
-        else:
-            for name, unit in (("RA", "deg"), ("DEC", "deg"), ("ENERGY", "TeV")):
-                table[name] = u.Quantity(np.zeros(0), unit)
+        table = _sample_positions_energies(
+            background, n_events, self.random_state, "energy"
+        )
         table["TIME"] = self._sample_times(n_events, dataset)
         table["MC_ID"] = np.zeros(n_events, dtype=np.int32)
         return table
@@ -436,9 +418,42 @@ class MapDatasetEventSampler:
 
 
 def _empty_true_table(dataset, t_min):
-    table = Table()
-    for name, unit in (("RA_TRUE", "deg"), ("DEC_TRUE", "deg"), ("ENERGY_TRUE", "TeV")):
-        table[name] = u.Quantity(np.zeros(0), unit)
+    table = _sample_positions_energies(None, 0, None, "energy_true", suffix="_TRUE")
     table["TIME"] = t_min + np.zeros(0) * u.s
     table["MC_ID"] = np.zeros(0, dtype=np.int32)
+    return table
+
+
+def _sample_positions_energies(npred, n_events, random_state, energy_name, suffix=""):
+    """Table of ``n_events`` ICRS positions and energies drawn from a map.
+
+    Parameters
+    ----------
+    npred : `~gammaray.maps.Map`
+        Map of expected counts (the sampling density).
+    n_events : int
+        Number of events.
+    random_state : `~numpy.random.RandomState`
+        Random state.
+    energy_name : str
+        Energy axis of the map (``"energy"`` or ``"energy_true"``).
+    suffix : str
+        Appended to the column names (``"_TRUE"`` for true quantities).
+
+    Returns
+    -------
+    table : `~astropy.table.Table`
+        Columns ``RA``, ``DEC`` (deg) and ``ENERGY`` (TeV), with ``suffix``.
+    """
+    names = [f"{name}{suffix}" for name in ("RA", "DEC", "ENERGY")]
+    table = Table()
+    if n_events == 0:
+        for name, unit in zip(names, ("deg", "deg", "TeV")):
+            table[name] = u.Quantity(np.zeros(0), unit)
+        return table
+    coords = npred.sample_coord(n_events, random_state=random_state)
+    skycoord = coords.skycoord.icrs
+    table[names[0]] = skycoord.ra.to("deg")
+    table[names[1]] = skycoord.dec.to("deg")
+    table[names[2]] = u.Quantity(coords[energy_name]).to("TeV")
     return table

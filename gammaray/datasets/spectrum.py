@@ -15,6 +15,7 @@ from gammaray.utils.errors import GeometryMismatchError
 from .map import MapDataset
 from .map_onoff import MapDatasetOnOff
 from .ogip import OGIPDatasetReader, OGIPDatasetWriter
+from .utils import get_fit_axes
 
 __all__ = ["SpectrumDataset", "SpectrumDatasetOnOff"]
 
@@ -157,12 +158,7 @@ class PlotMixin:
         -------
         ax_spectrum, ax_residuals : `~matplotlib.axes.Axes`
         """
-        import matplotlib.pyplot as plt
-
-        if ax_spectrum is None or ax_residuals is None:
-            _, (ax_spectrum, ax_residuals) = plt.subplots(
-                2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]}, figsize=(7, 7)
-            )
+        ax_spectrum, ax_residuals = get_fit_axes(ax_spectrum, ax_residuals)
         self.plot_excess(ax=ax_spectrum, **(kwargs_spectrum or {}))
         self.plot_residuals_spectral(ax=ax_residuals, **(kwargs_residuals or {}))
         return ax_spectrum, ax_residuals

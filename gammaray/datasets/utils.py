@@ -6,7 +6,7 @@ import numpy as np
 
 from gammaray.utils.errors import InvalidDataError
 
-__all__ = ["make_dataset_name", "check_counts_data", "apply_edisp"]
+__all__ = ["make_dataset_name", "check_counts_data", "apply_edisp", "get_fit_axes"]
 
 
 def make_dataset_name(name=None):
@@ -92,3 +92,21 @@ def masked_edisp(edisp, mask_safe):
     shape[axis] = reco.size
     edisp.edisp_map.data = data * reco.reshape(shape)
     return edisp
+
+
+def get_fit_axes(ax_spectrum=None, ax_residuals=None):
+    """Axes of a ``plot_fit``: spectrum on top (3/4), residuals below (shared x).
+
+    New axes are created unless both are given.
+
+    Returns
+    -------
+    ax_spectrum, ax_residuals : `~matplotlib.axes.Axes`
+    """
+    import matplotlib.pyplot as plt
+
+    if ax_spectrum is None or ax_residuals is None:
+        _, (ax_spectrum, ax_residuals) = plt.subplots(
+            2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]}, figsize=(7, 7)
+        )
+    return ax_spectrum, ax_residuals

@@ -29,6 +29,19 @@ def _energy_axis(axes):
     raise AxisError(f"Format needs an energy axis, got axes {axes.names}.")
 
 
+def _float32_exact(values):
+    """True if every value is exactly representable in float32."""
+    values = np.asarray(values, dtype=float)
+    return bool(np.all(values.astype(np.float32).astype(float) == values))
+
+
+def _bands_column_dtype(ax):
+    """float32 (as in Gammapy-written files) when the axis' defining values
+    (edges, or centres for node axes) survive float32 exactly, else float64."""
+    values = ax.edges if ax.node_type == "edges" else ax.center
+    return np.float32 if _float32_exact(u.Quantity(values).value) else np.float64
+
+
 def _bands_index_grid(shape):
     """Per-axis bin index of every BANDS row (axis 0 varies fastest)."""
     n = int(np.prod(shape)) if len(shape) else 1
@@ -77,9 +90,10 @@ def axes_to_table(axes, format="gadf"):
             table[f"{name}_MAX"] = ax.edges_max[ax_idx]
         else:
             c_name, min_name, max_name = gadf_column_names(ax)
-            table[c_name] = ax.center[ax_idx]
-            table[min_name] = ax.edges_min[ax_idx]
-            table[max_name] = ax.edges_max[ax_idx]
+            dtype = _bands_column_dtype(ax)
+            table[c_name] = ax.center[ax_idx].astype(dtype)
+            table[min_name] = ax.edges_min[ax_idx].astype(dtype)
+            table[max_name] = ax.edges_max[ax_idx].astype(dtype)
     return table
 
 

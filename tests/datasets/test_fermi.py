@@ -1,8 +1,10 @@
 """Integration tests on the Fermi-LAT 3FHL Crab dataset written by Gammapy."""
 
+import astropy.units as u
 import numpy as np
 import pytest
 from astropy.io import fits
+from astropy.table import Table
 
 from gammaray.datasets import Datasets, MapDataset
 from gammaray.modeling import Fit
@@ -26,7 +28,18 @@ def test_read_with_models(fermi_datasets):
     assert npred == pytest.approx(counts, rel=0.02)
 
 
-def test_fit_converges_from_shipped_start(fermi_paths):
+def _crab_3fhl(gammaray_data):
+    """The Crab row of the 3FHL catalogue (log-parabola at its pivot energy)."""
+    path = gammaray_data / "catalogs/fermi/gll_psch_v13.fit.gz"
+    table = Table.read(path, hdu="LAT_Point_Source_Catalog")
+    idx = np.flatnonzero(
+        [str(name).strip() == "Crab Nebula" for name in table["ASSOC1"]]
+    )
+    assert len(idx) == 1
+    return table[idx[0]]
+
+
+def test_fit_converges_from_shipped_start(fermi_paths, gammaray_data):
     datasets = Datasets.read(
         fermi_paths["datasets"], filename_models=fermi_paths["models"]
     )
@@ -36,6 +49,19 @@ def test_fit_converges_from_shipped_start(fermi_paths):
     assert result.total_stat < stat0
     norm = datasets.models["Fermi-LAT-bkg"].spectral_model.norm
     assert 1.0 < norm.value < 1.6 and 0 < norm.error < 0.2
+    # physically sensible: the fitted log-parabola agrees with the 3FHL
+    # catalogue's at its pivot energy (same convention, natural log; the
+    # catalogue's beta is negative too: the spectrum hardens above ~10 GeV)
+    crab = _crab_3fhl(gammaray_data)
+    model = datasets.models["Crab Nebula"].spectral_model
+    pivot = crab["Pivot_Energy"] * u.GeV
+    dnde = model(pivot).to_value("cm-2 s-1 GeV-1")
+    assert dnde == pytest.approx(crab["Flux_Density"], rel=3 * 0.02)
+    log_e = np.log((pivot / model.reference.quantity).to_value(""))
+    slope = model.alpha.value + 2 * model.beta.value * log_e
+    assert abs(slope - crab["Spectral_Index"]) < 3 * crab["Unc_Spectral_Index"]
+    sigma_beta = np.hypot(model.beta.error, crab["Unc_beta"])
+    assert abs(model.beta.value - crab["beta"]) < 3 * sigma_beta
 
 
 def test_round_trip_reproduces_maps(tmp_path, fermi_paths):
@@ -70,7 +96,10 @@ def _structure(hdulist):
         columns = None
         if isinstance(hdu, fits.BinTableHDU):
             # this file predates Gammapy's rename of the PSF axis "theta" -> "rad"
-            columns = [(c.name.replace("THETA", "RAD"), c.unit) for c in hdu.columns]
+            # (formats included: float32 BANDS columns as in the Gammapy file)
+            columns = [
+                (c.name.replace("THETA", "RAD"), c.format, c.unit) for c in hdu.columns
+            ]
         shape = None if hdu.data is None else hdu.data.shape
         units = header.get("BUNIT")
         out.append((hdu.name, type(hdu).__name__, keys, columns, shape, units))

@@ -4,7 +4,7 @@ import runpy
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import pytest
+import numpy as np
 
 from gammaray.datasets import FluxPointsDataset, MapDataset, SpectrumDatasetOnOff
 
@@ -35,5 +35,5 @@ def test_joint_crab_fit(gammaray_data, tmp_path, monkeypatch):
     assert (tmp_path / "joint_crab_fit.png").stat().st_size > 10000
     # every dataset contributes a finite statistic with the fitted model
     for dataset in datasets:
-        assert dataset.stat_sum() == pytest.approx(dataset.stat_sum())
+        assert np.isfinite(dataset.stat_sum()), dataset.name
     assert datasets["H.E.S.S."].npred_signal().data.sum() > 100

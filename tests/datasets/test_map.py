@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from astropy.coordinates import SkyCoord
+from astropy.io import fits
 from regions import CircleSkyRegion
 
 from gammaray.datasets import MapDataset
@@ -199,6 +200,12 @@ def test_write_read_round_trip(tmp_path, dataset_irf):
         assert a.unit == b.unit
     assert np.array_equal(ds.psf.psf_map.data, new.psf.psf_map.data)
     assert np.array_equal(ds.edisp.edisp_map.data, new.edisp.edisp_map.data)
+    # edges not representable in float32 are written as float64: exact
+    for attr in ("counts", "exposure"):
+        (ax_a,), (ax_b,) = getattr(ds, attr).geom.axes, getattr(new, attr).geom.axes
+        assert np.array_equal(ax_a.edges, ax_b.edges), attr
+    with fits.open(path) as hdulist:
+        assert hdulist["COUNTS_BANDS"].columns["E_MIN"].format == "D"
     new.models = make_models(dataset_name="new")
     assert new.stat_sum() == pytest.approx(ds.stat_sum(), rel=1e-10)
 
@@ -210,3 +217,89 @@ def test_read_invalid_counts(tmp_path, dataset, bad):
     dataset.write(path)
     with pytest.raises(InvalidDataError, match="bad.fits"):
         MapDataset.read(path)
+
+
+def _region_and_inside(dataset, radius=0.3):
+    region = CircleSkyRegion(
+        SkyCoord(0.1, -0.05, unit="deg", frame="galactic"), radius * u.deg
+    )
+    geom = dataset.counts.geom.to_image()
+    inside = region.contains(geom.get_coord().skycoord, geom.wcs)
+    return region, inside
+
+
+def test_to_spectrum_dataset_sums_pixels_in_region(dataset_irf):
+    from gammaray.datasets import SpectrumDataset
+
+    ds = dataset_irf
+    ds.fake(random_state=0)
+    # exposure varying across the map: the region keeps the mean inside
+    ds.exposure.data = ds.exposure.data * np.linspace(1, 2, ds.data_shape[-1])
+    ds.mask_safe.data[2] = False
+    region, inside = _region_and_inside(ds)
+    assert 50 < inside.sum() < 200
+    spec = ds.to_spectrum_dataset(region, name="spec")
+    assert type(spec) is SpectrumDataset and spec.name == "spec"
+    assert spec.data_shape == (3, 1, 1) and spec.psf is None
+    safe = ds.mask_safe.data[:, inside].any(axis=1)
+    counts = np.where(safe, ds.counts.data[:, inside].sum(axis=1), 0)
+    assert np.array_equal(spec.counts.data.ravel(), counts)
+    background = np.where(safe, ds.background.data[:, inside].sum(axis=1), 0)
+    assert np.allclose(spec.background.data.ravel(), background, rtol=1e-12)
+    assert np.array_equal(spec.mask_safe.data.ravel(), [True, True, False])
+    assert np.allclose(
+        spec.exposure.quantity.to_value("cm2 s").ravel(),
+        ds.exposure.quantity.to_value("cm2 s")[:, inside].mean(axis=1),
+        rtol=1e-12,
+    )
+    assert np.array_equal(
+        spec.edisp.get_edisp_kernel().data, ds.edisp.get_edisp_kernel().data
+    )
+    # the region map dataset keeps the PSF (taken at the region centre)
+    region_ds = ds.to_region_map_dataset(region)
+    assert type(region_ds) is MapDataset and region_ds.psf is not None
+    assert np.array_equal(region_ds.counts.data, spec.counts.data)
+
+
+def test_to_spectrum_dataset_containment_correction(dataset_irf):
+    ds = dataset_irf
+    region, _ = _region_and_inside(ds, radius=0.15)
+    plain = ds.to_spectrum_dataset(region)
+    corrected = ds.to_spectrum_dataset(region, containment_correction=True)
+    ratio = corrected.exposure.data.ravel() / plain.exposure.data.ravel()
+    # Gaussian PSF (sigma 0.1 deg): containment 1 - exp(-r^2 / 2 sigma^2)
+    expected = 1 - np.exp(-0.5 * (0.15 / 0.1) ** 2)
+    assert np.allclose(ratio, expected, rtol=5e-3)
+    from regions import RectangleSkyRegion
+
+    box = RectangleSkyRegion(region.center, 0.3 * u.deg, 0.3 * u.deg)
+    with pytest.raises(TypeError, match="CircleSkyRegion"):
+        ds.to_spectrum_dataset(box, containment_correction=True)
+    ds.psf = None
+    with pytest.raises(ValueError, match="PSF"):
+        ds.to_spectrum_dataset(region, containment_correction=True)
+
+
+def test_downsample_and_pad_keep_irf_maps(dataset_irf):
+    """IRF maps live on their own (coarse) geometry, interpolated by sky
+    coordinate: spatial downsampling and padding leave them unchanged, and the
+    predicted counts of a source are conserved."""
+    ds = dataset_irf
+    npred = ds.npred_signal().data.sum(axis=(1, 2))
+    down = ds.downsample(2)
+    assert down.psf.psf_map.geom == ds.psf.psf_map.geom
+    assert np.array_equal(down.psf.psf_map.data, ds.psf.psf_map.data)
+    assert np.array_equal(down.edisp.edisp_map.data, ds.edisp.edisp_map.data)
+    down.models = make_models(dataset_name=down.name)
+    assert np.allclose(down.npred_signal().data.sum(axis=(1, 2)), npred, rtol=2e-3)
+    padded = ds.pad(4)
+    assert padded.psf.psf_map.geom == ds.psf.psf_map.geom
+    padded.models = make_models(dataset_name=padded.name)
+    assert np.allclose(padded.npred_signal().data.sum(axis=(1, 2)), npred, rtol=1e-6)
+    # downsampling along energy sums counts, keeps exposure (true energy)
+    ds.fake(random_state=0)
+    e_down = ds.downsample(3, axis_name="energy")
+    assert e_down.data_shape == (1, 40, 40)
+    assert e_down.counts.data.sum() == ds.counts.data.sum()
+    assert np.array_equal(e_down.exposure.data, ds.exposure.data)
+    assert e_down.edisp.edisp_map.geom.axes["energy"].nbin == 1

@@ -75,7 +75,8 @@ def test_read_pks2155(gammaray_data):
 def _structure(hdulist):
     out = []
     for hdu in hdulist[1:]:
-        cols = [(c.name, c.unit) for c in hdu.columns]
+        # formats without the variable-length array size: "PE(8)" -> "PE"
+        cols = [(c.name, c.format.split("(")[0], c.unit) for c in hdu.columns]
         out.append((hdu.name, cols))
     return out
 
@@ -133,10 +134,9 @@ def test_round_trip(gammaray_data, tmp_path, fmt):
         new.exposure.quantity.to_value("m2 s"),
         rtol=1e-6,
     )
-    np.testing.assert_allclose(
-        dataset.edisp.get_edisp_kernel().data,
-        new.edisp.get_edisp_kernel().data,
-        rtol=1e-6,
+    # the float32 matrix of the file is written back as float32: exact
+    np.testing.assert_array_equal(
+        dataset.edisp.get_edisp_kernel().data, new.edisp.get_edisp_kernel().data
     )
     assert new.name == dataset.name
     assert new.stat_sum() == pytest.approx(dataset.stat_sum(), rel=1e-6)
