@@ -49,6 +49,23 @@ def _can_have_arbitrary_unit(value):
         return bool(np.all((value == 0) | ~np.isfinite(value)))
 
 
+def _regions_alike(geom_a, geom_b):
+    """Whether two region geometries combine in arithmetic (result on the first).
+
+    As in Gammapy, region maps with the same axes combine whatever their
+    regions (each has one spatial bin), e.g. ``alpha * counts_off`` with the
+    OFF counts on the OFF regions.
+    """
+    from gammaray.maps.region.geom import RegionGeom
+
+    return (
+        isinstance(geom_a, RegionGeom)
+        and isinstance(geom_b, RegionGeom)
+        and geom_a.data_shape == geom_b.data_shape
+        and geom_a.axes.is_allclose(geom_b.axes)
+    )
+
+
 def _split_value(other):
     """Split an operand into (array, unit); ``unit`` is None for plain numbers."""
     if isinstance(other, u.Quantity):
@@ -71,7 +88,11 @@ class MapArithmeticMixin:
     # -- helpers ----------------------------------------------------------
     def _broadcast_geom(self, other):
         """Geometry of the result of ``self <op> other`` (both maps)."""
-        if self.geom is other.geom or self.geom == other.geom:
+        if (
+            self.geom is other.geom
+            or self.geom == other.geom
+            or _regions_alike(self.geom, other.geom)
+        ):
             return self.geom
         shape_a, shape_b = self.data.shape, other.data.shape
         try:
@@ -81,7 +102,13 @@ class MapArithmeticMixin:
         image_ok = False
         if shape is not None:
             try:
-                image_ok = self.geom.to_image() == other.geom.to_image()
+                image_a, image_b = self.geom.to_image(), other.geom.to_image()
+                image_ok = image_a == image_b or _regions_alike(image_a, image_b)
+                # broadcasting is for an image against a cube, not for two
+                # different non-spatial axes that happen to have equal lengths
+                image_ok = image_ok and (
+                    len(self.geom.axes) == 0 or len(other.geom.axes) == 0
+                )
             except Exception:
                 image_ok = False
         if shape is None or not image_ok:
@@ -109,6 +136,18 @@ class MapArithmeticMixin:
             geom = self._broadcast_geom(other)
             return geom, other.data, other.unit
         value, unit = _split_value(other)
+        shape = np.shape(value)
+        try:
+            broadcast = np.broadcast_shapes(self.data.shape, shape)
+        except ValueError:
+            broadcast = None
+        if broadcast != self.data.shape:
+            raise GeometryMismatchError(
+                f"Map arithmetic: an operand of shape {shape} does not broadcast "
+                f"against the map data of shape {self.data.shape}; use an array of "
+                "that shape (or one that broadcasts to it) or a map on the same "
+                "geometry."
+            )
         return self.geom, value, unit
 
     def _arithmetics(self, op, other, copy=True):

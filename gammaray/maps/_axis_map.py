@@ -150,6 +150,12 @@ class MapAxis(MapAxisPlotMixin, MapAxisIOMixin):
         hi = to_axis_value(hi_bnd, unit)
         if not hi > lo:
             raise AxisError(f"Upper bound {hi} must be larger than lower bound {lo}.")
+        if (interp == "log" and lo <= 0) or (interp == "sqrt" and lo < 0):
+            need = "positive" if interp == "log" else "non-negative"
+            raise AxisError(
+                f"interp={interp!r} requires {need} bounds, got lower bound {lo}; "
+                "use interp='lin' or shift the bounds."
+            )
         node_type = kwargs.get("node_type", "edges")
         npts = nbin + 1 if node_type == "edges" else nbin
         nodes_scaled = np.linspace(

@@ -430,6 +430,54 @@ class MapOpsMixin:
         """Plot the map (kind-specific)."""
         raise _not_implemented(self, "plot")
 
+    def plot_interactive(self, rc_params=None, **kwargs):
+        """Plot with one slider per non-spatial axis (needs ipywidgets).
+
+        Parameters
+        ----------
+        rc_params : dict, optional
+            Matplotlib rc parameters for the plot.
+        **kwargs : dict
+            Passed to `plot` of each image.
+
+        Returns
+        -------
+        widget : `ipywidgets.interactive`
+            The widget; display it in a Jupyter notebook.
+        """
+        try:
+            import ipywidgets
+        except ImportError:
+            raise ImportError(
+                "plot_interactive needs ipywidgets: `pip install ipywidgets` (and run "
+                "in a Jupyter notebook); use plot_grid() otherwise."
+            ) from None
+        import matplotlib as mpl
+        import matplotlib.pyplot as plt
+
+        if self.geom.is_image:
+            raise TypeError(
+                "plot_interactive needs a map with non-spatial axes; use plot()."
+            )
+        rc_params = rc_params or {}
+        interact_kwargs = {
+            axis.name: ipywidgets.IntSlider(
+                min=0, max=axis.nbin - 1, value=0, description=axis.name
+            )
+            for axis in self.geom.axes
+        }
+
+        def _plot(**idx):
+            with mpl.rc_context(rc=rc_params):
+                plt.figure()
+                image = self.get_image_by_idx(
+                    tuple(idx[ax.name] for ax in self.geom.axes)
+                )
+                image.plot(**kwargs)
+                plt.show()
+
+        return ipywidgets.interactive(_plot, **interact_kwargs)
+
     # -- axis algebra -------------------------------------------------------------
     def rename_axes(self, names, new_names):
         """Return a map with non-spatial axes renamed.

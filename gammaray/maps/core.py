@@ -92,6 +92,12 @@ class Map(MapArithmeticMixin, MapOpsMixin):
         return super().__new__(cls)
 
     def __init__(self, geom, data=None, dtype="float32", meta=None, unit=""):
+        expected = self._geom_class()
+        if expected is not None and not isinstance(geom, expected):
+            raise TypeError(
+                f"{type(self).__name__} needs a {expected.__name__}, got "
+                f"{type(geom).__name__}; use Map.from_geom(geom) to pick the map class."
+            )
         self._geom = geom
         if isinstance(data, u.Quantity) and unit in ("", None):
             unit = data.unit
@@ -100,6 +106,11 @@ class Map(MapArithmeticMixin, MapOpsMixin):
             data = self._make_default_data(geom, dtype)
         self.data = data
         self.meta = {} if meta is None else meta
+
+    @classmethod
+    def _geom_class(cls):
+        """Geometry class the map kind needs (None: any)."""
+        return None
 
     @staticmethod
     def _make_default_data(geom, dtype):
@@ -783,7 +794,7 @@ def _interp_multilinear(data, pix, fill_value=None, values_scale="lin"):
             weights.append(None)
             strides.append(0)
         else:
-            i0 = np.floor(p)
+            i0 = np.array(np.floor(p), dtype=float)  # 0-d array for scalars
             np.clip(i0, 0, n - 2, out=i0)
             i0 = np.nan_to_num(i0, nan=0.0).astype(np.intp)
             w = p - i0

@@ -61,7 +61,7 @@ def pix_to_idx_spatial(pix, npix, clip=False):
             return np.clip(idx, 0, npix - 1, out=idx)
         idx[(idx < 0) | (idx >= npix)] = INVALID_INDEX
         return idx
-    shifted = pix + 0.5
+    shifted = np.array(pix + 0.5, dtype=np.float64)  # 0-d array for scalars
     with np.errstate(invalid="ignore"):
         idx = np.floor(shifted, out=shifted).astype(np.int64)
     finite = np.isfinite(pix)

@@ -39,6 +39,15 @@ cdef double TRUNCATION_VALUE = 1e-25
 cdef Py_ssize_t BLOCK = 2048
 
 
+cdef inline double _half_cash(double n, double mu) noexcept nogil:
+    """Half the Cash term of one bin, ``mu - n * log(mu)``, ``mu`` truncated at 1e-25."""
+    if mu < TRUNCATION_VALUE:
+        mu = TRUNCATION_VALUE
+    if n != 0.0:
+        return mu - n * log(mu)
+    return mu
+
+
 def cash_sum_masked(const counts_t[::1] counts, const npred_t[::1] npred,
                     const unsigned char[::1] mask):
     """Masked Cash sum ``sum_{mask} 2 * (mu - n * log(mu))``.
@@ -68,7 +77,7 @@ def cash_sum_masked(const counts_t[::1] counts, const npred_t[::1] npred,
             f"{size}, {npred.shape[0]} and {mask.shape[0]}"
         )
     cdef Py_ssize_t i, start, stop
-    cdef double total = 0.0, acc, mu, n
+    cdef double total = 0.0, acc
     with nogil:
         start = 0
         while start < size:
@@ -78,13 +87,7 @@ def cash_sum_masked(const counts_t[::1] counts, const npred_t[::1] npred,
             acc = 0.0
             for i in range(start, stop):
                 if mask[i]:
-                    mu = <double>npred[i]
-                    if mu < TRUNCATION_VALUE:
-                        mu = TRUNCATION_VALUE
-                    n = <double>counts[i]
-                    if n != 0.0:
-                        mu = mu - n * log(mu)
-                    acc = acc + mu
+                    acc = acc + _half_cash(<double>counts[i], <double>npred[i])
             total = total + acc
             start = stop
     return 2.0 * total
@@ -102,7 +105,7 @@ def cash_sum(const counts_t[::1] counts, const npred_t[::1] npred):
             f"{size} and {npred.shape[0]}"
         )
     cdef Py_ssize_t i, start, stop
-    cdef double total = 0.0, acc, mu, n
+    cdef double total = 0.0, acc
     with nogil:
         start = 0
         while start < size:
@@ -111,13 +114,7 @@ def cash_sum(const counts_t[::1] counts, const npred_t[::1] npred):
                 stop = size
             acc = 0.0
             for i in range(start, stop):
-                mu = <double>npred[i]
-                if mu < TRUNCATION_VALUE:
-                    mu = TRUNCATION_VALUE
-                n = <double>counts[i]
-                if n != 0.0:
-                    mu = mu - n * log(mu)
-                acc = acc + mu
+                acc = acc + _half_cash(<double>counts[i], <double>npred[i])
             total = total + acc
             start = stop
     return 2.0 * total
@@ -144,7 +141,7 @@ def weighted_cash_sum(const counts_t[::1] counts, const npred_t[::1] npred,
             f"{size}, {npred.shape[0]} and {weights.shape[0]}"
         )
     cdef Py_ssize_t i, start, stop
-    cdef double total = 0.0, acc, mu, n, w
+    cdef double total = 0.0, acc, w
     with nogil:
         start = 0
         while start < size:
@@ -155,13 +152,7 @@ def weighted_cash_sum(const counts_t[::1] counts, const npred_t[::1] npred,
             for i in range(start, stop):
                 w = weights[i]
                 if w != 0.0:
-                    mu = <double>npred[i]
-                    if mu < TRUNCATION_VALUE:
-                        mu = TRUNCATION_VALUE
-                    n = <double>counts[i]
-                    if n != 0.0:
-                        mu = mu - n * log(mu)
-                    acc = acc + w * mu
+                    acc = acc + w * _half_cash(<double>counts[i], <double>npred[i])
             total = total + acc
             start = stop
     return 2.0 * total

@@ -19,6 +19,21 @@ def _as_float(value):
     return np.asarray(value, dtype=np.float64)
 
 
+def _n_on_matching(func, n_zero, sig):
+    """Continuous ``n_on`` where ``func(n_on)`` (TS minus ``sig**2``, derivative) is zero.
+
+    The root is searched above ``n_zero`` (the counts of zero excess) for
+    ``sig >= 0`` and between 0 and ``n_zero`` otherwise (``nan`` where even
+    ``n_on = 0`` is not significant enough).
+    """
+    step = np.maximum(np.abs(sig) * np.sqrt(np.maximum(n_zero, 1.0)) * 2 + sig**2, 1.0)
+    upper = expand_bracket(func, n_zero, step, direction=1)
+    f_zero, _ = func(np.zeros(n_zero.shape))
+    lower = np.where(f_zero >= 0, 0.0, np.nan)
+    far = np.where(sig >= 0, upper, lower)
+    return find_roots(func, n_zero, far)
+
+
 class CountsStatistic(abc.ABC):
     """Base class of the counts statistics.
 
@@ -294,14 +309,7 @@ class CashCountsStatistic(CountsStatistic):
                 derivative = 2 * np.log(np.maximum(n_on, TRUNCATION_VALUE) / mu)
             return cstat(n_on, mu) - target, derivative
 
-        positive = sig >= 0
-        step = np.maximum(np.abs(sig) * np.sqrt(np.maximum(mu, 1.0)) * 2 + target, 1.0)
-        upper = expand_bracket(func, mu, step, direction=1)
-        f_zero, _ = func(np.zeros(shape))
-        lower = np.where(f_zero >= 0, 0.0, np.nan)
-        far = np.where(positive, upper, lower)
-        n_on = find_roots(func, mu, far)
-        return n_on - mu
+        return _n_on_matching(func, mu, sig) - mu
 
 
 class WStatCountsStatistic(CountsStatistic):
@@ -446,15 +454,7 @@ class WStatCountsStatistic(CountsStatistic):
             return wstat(n_on, n_off, alpha, mu_sig, mu_bkg=mu_bkg) - target, derivative
 
         n_zero = alpha * n_off + mu_sig
-        step = np.maximum(
-            np.abs(sig) * np.sqrt(np.maximum(n_zero, 1.0)) * 2 + target, 1.0
-        )
-        upper = expand_bracket(func, n_zero, step, direction=1)
-        f_zero, _ = func(np.zeros(shape))
-        lower = np.where(f_zero >= 0, 0.0, np.nan)
-        far = np.where(sig >= 0, upper, lower)
-        n_on = find_roots(func, n_zero, far)
-        return n_on - n_zero
+        return _n_on_matching(func, n_zero, sig) - n_zero
 
     def _extra_info(self):
         return {"n_off": self.n_off, "alpha": self.alpha, "mu_sig": self.mu_sig}

@@ -131,6 +131,9 @@ def interpolation_scale(scale="lin"):
         ) from None
 
 
+_UNSET = object()
+
+
 class ScaledRegularGridInterpolator:
     """Multilinear (or nearest) interpolation on a regular grid in scaled space.
 
@@ -148,13 +151,18 @@ class ScaledRegularGridInterpolator:
     method : {"linear", "nearest"}
         Interpolation method.
     extrapolate : bool
-        Extrapolate linearly (in scaled space) outside the grid; if False,
-        points outside get ``fill_value``.
-    fill_value : float
-        Value outside the grid when not extrapolating.
+        Extrapolate linearly (in scaled space) outside the grid unless an
+        explicit ``fill_value`` is given; if False, points outside get
+        ``fill_value`` (NaN by default).
+    fill_value : float or None, optional
+        Value outside the grid. As in scipy and Gammapy, ``None`` means
+        extrapolate and an explicit number takes precedence over
+        ``extrapolate=True``.
     axis : int, optional
         If given, interpolate only along this axis of ``values``; the other
         dimensions are kept (``points`` is then a 1-tuple).
+    bounds_error : bool
+        Raise a `ValueError` for points outside the grid.
     """
 
     def __init__(
@@ -165,8 +173,9 @@ class ScaledRegularGridInterpolator:
         values_scale="lin",
         method="linear",
         extrapolate=True,
-        fill_value=np.nan,
+        fill_value=_UNSET,
         axis=None,
+        bounds_error=False,
     ):
         if points_scale is None:
             points_scale = ["lin"] * len(points)
@@ -178,9 +187,13 @@ class ScaledRegularGridInterpolator:
         self.method = method
         if method not in ("linear", "nearest"):
             raise ValueError(f"Unknown method {method!r}; use 'linear' or 'nearest'.")
-        # scipy's convention: fill_value=None means extrapolate
-        self.extrapolate = extrapolate or fill_value is None
+        # scipy's convention: fill_value=None means extrapolate; an explicit
+        # fill value wins over extrapolate=True (as in Gammapy)
+        if fill_value is _UNSET:
+            fill_value = None if extrapolate else np.nan
+        self.extrapolate = fill_value is None
         self.fill_value = fill_value
+        self.bounds_error = bounds_error
 
         self._points_units = []
         scaled_points = []
@@ -242,6 +255,8 @@ class ScaledRegularGridInterpolator:
         """
         method = method or self.method
         coords = self._scaled_coords(points)
+        if self.bounds_error:
+            self._check_bounds(coords)
         if self.axis is None:
             coords = np.broadcast_arrays(*coords)
             result = self._interp_nd(coords, method)
@@ -253,6 +268,15 @@ class ScaledRegularGridInterpolator:
         if self.values_unit is not None:
             return result * self.values_unit
         return result
+
+    def _check_bounds(self, coords):
+        for dim, (grid, x) in enumerate(zip(self.points, coords)):
+            x = np.asarray(x)
+            if np.any((x < grid[0]) | (x > grid[-1])):
+                raise ValueError(
+                    f"Interpolation point out of bounds in dimension {dim}; "
+                    "use bounds_error=False to extrapolate or fill."
+                )
 
     def _locate(self, grid, x, method):
         """Indices and weights along one axis."""

@@ -30,7 +30,9 @@ def standardise_unit(unit):
 
     Strings that appear in real files but that astropy does not parse in the
     FITS/generic formats (e.g. ``"1/s/MeV/sr"``, ``"ph/cm2/s"``) are mapped to
-    their meaning. Counts-like units become dimensionless.
+    their meaning. As in Gammapy, photon (``ph``) and count (``ct``) factors
+    are dropped, so ``"ph cm-2 s-1"`` becomes ``1 / (s cm2)`` and counts-like
+    units become dimensionless.
 
     Parameters
     ----------
@@ -42,17 +44,28 @@ def standardise_unit(unit):
     unit : `~astropy.units.UnitBase`
         The unit.
     """
-    if isinstance(unit, u.UnitBase):
-        return unit
-    text = "" if unit is None else str(unit).strip()
-    text = _UNIT_FIXES.get(text, text)
-    try:
-        return u.Unit(text)
-    except ValueError:
+    if not isinstance(unit, u.UnitBase):
+        text = "" if unit is None else str(unit).strip()
+        text = _UNIT_FIXES.get(text, text)
         try:
-            return u.Unit(text, format="fits")
+            unit = u.Unit(text)
         except ValueError:
-            return u.Unit(text, parse_strict="silent")
+            try:
+                unit = u.Unit(text, format="fits")
+            except ValueError:
+                return u.Unit(text, parse_strict="silent")
+    return _drop_counts_bases(unit)
+
+
+def _drop_counts_bases(unit):
+    """Drop ``ph`` and ``ct`` factors from a unit (other units are returned as is)."""
+    bases = getattr(unit, "bases", [])
+    if not any(base in (u.ph, u.ct) for base in bases):
+        return unit
+    kept = [(b, p) for b, p in zip(bases, unit.powers) if b not in (u.ph, u.ct)]
+    return u.CompositeUnit(
+        unit.scale, [b for b, _ in kept], [p for _, p in kept], _error_check=False
+    )
 
 
 def unit_from_fits_image_hdu(header):

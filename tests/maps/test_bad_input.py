@@ -78,3 +78,24 @@ def test_write_refuses_overwrite(tmp_path, geom):
     with pytest.raises(FileExistsError, match="overwrite=True"):
         m.write(path)
     m.write(path, overwrite=True)
+
+
+def test_arithmetic_with_array_of_wrong_shape(geom):
+    m = Map.from_geom(geom)
+    with pytest.raises(GeometryMismatchError, match=r"shape \(4,\)"):
+        m + np.ones(4)  # data shape is (3, 4, 5)
+    with pytest.raises(GeometryMismatchError, match="does not broadcast"):
+        m * np.ones((2, 3, 4, 5))
+    # arrays that broadcast are fine
+    assert (m + np.ones(5 * 4).reshape(4, 5)).data.sum() == 3 * 4 * 5
+
+
+def test_log_axis_bounds_must_be_positive():
+    with pytest.raises(AxisError, match="positive bounds"):
+        MapAxis.from_energy_bounds(-1, 10, 3, unit="TeV")
+    with pytest.raises(AxisError, match="positive bounds"):
+        MapAxis.from_bounds(0, 10, 3, interp="log")
+    with pytest.raises(AxisError, match="non-negative"):
+        MapAxis.from_bounds(-1, 1, 3, interp="sqrt")
+    with pytest.raises(AxisError, match="larger than"):
+        MapAxis.from_energy_bounds(10, 1, 3, unit="TeV")

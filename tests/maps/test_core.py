@@ -491,3 +491,33 @@ def test_fill_events(geom):
         _FakeEvents(np.array([0.0, 0.1, 20.0]), np.zeros(3), [2, 2, 2] * u.TeV)
     )
     assert m.data.sum() == 2
+
+
+def test_reduce_over_axes(cube):
+    total = cube.reduce_over_axes()
+    assert total.geom.is_image
+    assert np.allclose(total.data, cube.data.sum(axis=0))
+    any_bright = (cube > 100 * u.Unit("cm-2 s-1")).reduce_over_axes(
+        func=np.logical_or, keepdims=True
+    )
+    assert any_bright.data.shape == (1, 5, 6)
+    assert np.array_equal(any_bright.data[0], (cube.data > 100).any(axis=0))
+
+
+def test_interp_by_pix_scalar_and_array(cube):
+    image = cube.get_image_by_idx((0,))
+    value = image.interp_by_pix((1.25, 2.0))
+    assert np.ndim(value) == 0
+    expected = 0.75 * image.data[2, 1] + 0.25 * image.data[2, 2]
+    assert value == pytest.approx(expected)
+    assert image.interp_by_pix((100.0, 2.0), fill_value=-1) == -1
+    values = image.interp_by_pix((np.array([1.25, 100.0]), np.array([2.0, 2.0])))
+    assert values.shape == (2,)
+    assert values[0] == pytest.approx(expected)
+
+
+def test_wrong_geometry_kind_raises(geom):
+    from gammaray.maps import HpxGeom
+
+    with pytest.raises(TypeError, match="WcsNDMap needs a WcsGeom"):
+        WcsNDMap(HpxGeom.create(nside=4))

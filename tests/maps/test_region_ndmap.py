@@ -148,6 +148,27 @@ def test_stack(region_map):
         target.stack(bad)
 
 
+def test_arithmetic_across_regions(region_map):
+    # as in Gammapy (alpha * counts_off): same axes, other region -> allowed,
+    # the result lives on the first operand's geometry
+    off = RegionNDMap.create(
+        "icrs;circle(84, 22, 0.5)", axes=region_map.geom.axes, unit=""
+    )
+    off.data += 2
+    result = region_map * off
+    assert result.geom is region_map.geom
+    np.testing.assert_allclose(result.data, 2 * region_map.data)
+    image = RegionNDMap.create("icrs;circle(84, 22, 0.5)")
+    image.data += 3
+    np.testing.assert_allclose((region_map * image).data, 3 * region_map.data)
+    other_axis = RegionNDMap.create(
+        "icrs;circle(84, 22, 0.5)",
+        axes=[MapAxis.from_energy_bounds("1 GeV", "10 GeV", nbin=10)],
+    )
+    with pytest.raises(GeometryMismatchError):
+        region_map + other_axis
+
+
 def test_gadf_round_trip(region_map, tmp_path):
     path = tmp_path / "map.fits"
     region_map.write(path)

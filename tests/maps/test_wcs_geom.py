@@ -155,6 +155,11 @@ def test_pix_to_idx_edges_and_nan():
     assert_equal(geom.contains_pix((x, y)), [True, False, True, False, False])
     idx = geom.pix_to_idx((x, y), clip=True)
     assert_equal(idx[0], [0, 0, 2, 2, -1])
+    # scalar pixel coordinates give 0-d index arrays
+    idx = geom.pix_to_idx((1.6, 0.4))
+    assert_equal([int(i) for i in idx], [2, 0])
+    assert int(geom.pix_to_idx((-3.0, 0.4))[0]) == -1
+    assert int(geom.pix_to_idx((-3.0, 0.4), clip=True)[0]) == 0
 
 
 def test_get_coord_sparse_and_frame(geom_car):

@@ -1,5 +1,8 @@
 """Tests of `WcsNDMap`: FITS I/O on real files, spatial operations, plotting."""
 
+import sys
+import types
+
 import astropy.units as u
 import numpy as np
 import pytest
@@ -346,11 +349,47 @@ def test_plot_grid_and_errors():
     assert not axes.flat[-1].get_visible()
     with pytest.raises(TypeError, match="plot_grid"):
         m.plot()
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match="ipywidgets"):
-            m.plot_interactive()
+
+
+class _FakeIpywidgets(types.ModuleType):
+    """Stand-in for ipywidgets: ``interactive`` calls the plot function once."""
+
+    def __init__(self):
+        super().__init__("ipywidgets")
+        self.calls = []
+
+    @staticmethod
+    def IntSlider(min, max, value, description):
+        return {"min": min, "max": max, "value": value, "description": description}
+
+    def interactive(self, func, **sliders):
+        values = {name: slider["max"] for name, slider in sliders.items()}
+        func(**values)
+        self.calls.append((sliders, values))
+        return self.calls[-1]
+
+
+@pytest.mark.parametrize("kind", ["wcs", "hpx"])
+def test_plot_interactive(monkeypatch, kind):
+    import matplotlib.pyplot as plt
+
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=4)
+    if kind == "wcs":
+        m = Map.create(npix=(5, 5), binsz=0.1, axes=[axis])
+    else:
+        m = Map.create(nside=4, map_type="hpx", axes=[axis])
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    with pytest.raises(ImportError, match="pip install ipywidgets"):
+        m.plot_interactive()
+    fake = _FakeIpywidgets()
+    monkeypatch.setitem(sys.modules, "ipywidgets", fake)
+    sliders, values = m.plot_interactive()
+    assert sliders["energy"]["max"] == 3
+    assert values == {"energy": 3}
+    assert len(plt.gcf().axes) >= 1
+    plt.close("all")
+    with pytest.raises(TypeError, match="non-spatial"):
+        m.get_image_by_idx((0,)).plot_interactive()
 
 
 def test_fast_axis_pix_matches_geom():

@@ -130,3 +130,25 @@ def test_integrate_spectrum_cutoff():
     result = integrate_spectrum(func, 1 * u.TeV, 30 * u.TeV, ndecade=200)
     assert result.unit == u.Unit("cm-2 s-1")
     assert result.value == pytest.approx(expected, rel=1e-5)
+
+
+def test_explicit_fill_value_wins_over_extrapolate():
+    # as in Gammapy/scipy: an explicit fill value is used outside the grid
+    x = np.array([0.0, 1.0])
+    y = np.array([0.0, 2.0])
+    interp = ScaledRegularGridInterpolator((x,), y, fill_value=0.0)
+    np.testing.assert_allclose(interp(([0.5, 2.0, -1.0],)), [1.0, 0.0, 0.0])
+    interp = ScaledRegularGridInterpolator((x,), y, fill_value=None, extrapolate=False)
+    np.testing.assert_allclose(interp(([2.0],)), [4.0])
+    interp = ScaledRegularGridInterpolator((x,), y, extrapolate=False)
+    assert np.isnan(interp(([2.0],))[0])
+
+
+def test_bounds_error():
+    x = np.array([0.0, 1.0])
+    interp = ScaledRegularGridInterpolator(
+        (x, x), np.arange(4.0).reshape(2, 2), bounds_error=True
+    )
+    assert interp(([0.5], [1.0]))[0] == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="dimension 1"):
+        interp(([0.5], [1.5]))

@@ -15,6 +15,15 @@ def test_standardise_unit_fixes_known_strings():
     assert standardise_unit(u.m) is u.m
 
 
+def test_standardise_unit_drops_photons_and_counts():
+    # as Gammapy's standardise_unit: "ph" and "ct" factors are dropped
+    assert standardise_unit("ph cm-2 s-1") == u.Unit("cm-2 s-1")
+    assert standardise_unit("ct cm-2 s-1") == u.Unit("cm-2 s-1")
+    assert standardise_unit(u.Unit("ph TeV-1 cm-2 s-1")) == u.Unit("TeV-1 cm-2 s-1")
+    assert standardise_unit("ph") == u.dimensionless_unscaled
+    assert standardise_unit("cm-2 s-1") == u.Unit("cm-2 s-1")
+
+
 def test_check_physical_type():
     check_physical_type(1 * u.TeV, "energy")
     check_physical_type(1 * u.deg, u.rad)

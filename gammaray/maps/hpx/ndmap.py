@@ -42,13 +42,9 @@ class HpxNDMap(Map):
     tag = "map"
     _map_type = "hpx"
 
-    def __init__(self, geom, data=None, dtype="float32", meta=None, unit=""):
-        if not isinstance(geom, HpxGeom):
-            raise GeometryMismatchError(
-                f"HpxNDMap needs an HpxGeom, got {type(geom).__name__}; use "
-                "Map.from_geom(geom) to pick the map class."
-            )
-        super().__init__(geom, data=data, dtype=dtype, meta=meta, unit=unit)
+    @classmethod
+    def _geom_class(cls):
+        return HpxGeom
 
     @property
     def _spatial_axes_names(self):

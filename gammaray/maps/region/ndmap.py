@@ -84,13 +84,9 @@ class RegionNDMap(Map):
     _map_type = "region"
     tag = "region"
 
-    def __init__(self, geom, data=None, dtype="float32", meta=None, unit=""):
-        if not isinstance(geom, RegionGeom):
-            raise TypeError(
-                f"RegionNDMap needs a RegionGeom, got {type(geom).__name__}; use "
-                "Map.from_geom(geom) to get the matching map class."
-            )
-        super().__init__(geom=geom, data=data, dtype=dtype, meta=meta, unit=unit)
+    @classmethod
+    def _geom_class(cls):
+        return RegionGeom
 
     @classmethod
     def create(

@@ -618,22 +618,16 @@ class WcsGeom(WcsRegionMixin, Geom):
             if max_radius is None
             else 2 * u.Quantity(max_radius, "deg")
         )
-        binsz = self.pixel_scales.max()
-        npix = int(round_up_to_odd((width / binsz).to_value("")))
-        return WcsGeom.create(
-            skydir=self.center_skydir,
-            binsz=binsz,
-            npix=npix,
-            proj=self.projection,
-            frame=self.frame,
-            axes=self._axes,
-        )
+        return self._to_square_npix(width, round_up_to_odd)
 
     def to_even_npix(self):
         """Geometry with the same centre and an even number of pixels."""
-        width = self.width.max()
+        return self._to_square_npix(self.width.max(), round_up_to_even)
+
+    def _to_square_npix(self, width, round_up):
+        """Square geometry of ``round_up(width / binsz)`` pixels, same centre."""
         binsz = self.pixel_scales.max()
-        npix = int(round_up_to_even((width / binsz).to_value("")))
+        npix = int(round_up((width / binsz).to_value("")))
         return WcsGeom.create(
             skydir=self.center_skydir,
             binsz=binsz,

@@ -54,6 +54,12 @@ class WcsNDMap(WcsMapOpsMixin, WcsMapPlotMixin, Map):
     _map_type = "wcs"
 
     @classmethod
+    def _geom_class(cls):
+        from gammaray.maps.wcs.geom import WcsGeom
+
+        return WcsGeom
+
+    @classmethod
     def create(
         cls,
         npix=None,
