@@ -94,11 +94,17 @@ def main(n_sim=1000, seed=20240601):
         mean_err = std / np.sqrt(n)
         std_err = std / np.sqrt(2 * (n - 1))
         cov = np.mean(covered[name])
-        cov_err = np.sqrt(cov * (1 - cov) / n)
+        cov_err = np.sqrt(0.683 * (1 - 0.683) / len(covered[name]))
+        ok = (
+            abs(mean) < 3 * mean_err
+            and abs(std - 1) < 3 * std_err
+            and abs(cov - 0.683) < 3 * cov_err
+        )
         print(
             f"{name:10s} pull mean = {mean:+.3f} +/- {mean_err:.3f}, "
             f"pull width = {std:.3f} +/- {std_err:.3f}, "
-            f"1-sigma coverage = {cov:.3f} +/- {cov_err:.3f} (expected 0.683)"
+            f"1-sigma coverage = {cov:.3f} (expected 0.683 +/- {cov_err:.3f}) "
+            f"-> {'PASS' if ok else 'FAIL'} (3 sigma)"
         )
 
 

@@ -9,6 +9,7 @@ from astropy.table import Table
 
 from gammaray.utils.errors import (
     DataNotFoundError,
+    FormatWarning,
     GammarayWarning,
     InvalidDataError,
     MissingIRFError,
@@ -254,7 +255,19 @@ class DataStore:
     def obs_ids(self):
         """Observation ids (`~numpy.ndarray`): from the obs table, else the HDU table."""
         if self.obs_table is not None:
-            return np.asarray(self.obs_table["OBS_ID"])
+            ids = np.asarray(self.obs_table["OBS_ID"])
+            if ids.dtype.kind in "iu":
+                return ids
+            try:
+                return ids.astype(np.int64)
+            except ValueError:
+                warnings.warn(
+                    f"The OBS_ID column of the observation table is not integer "
+                    f"(dtype {ids.dtype}) and cannot be parsed; using the "
+                    f"observation ids of the HDU index table instead.",
+                    FormatWarning,
+                    stacklevel=2,
+                )
         return self.hdu_table.obs_id_unique
 
     def info(self, show=True):

@@ -14,6 +14,7 @@ import numpy as np
 from astropy.io import fits
 from astropy.table import Table
 
+from gammaray.irf.io import IRF_MAP_REGISTRY, IRF_REGISTRY, classify_irf_hdu
 from gammaray.utils.errors import (
     DataNotFoundError,
     FormatWarning,
@@ -30,21 +31,7 @@ __all__ = ["HDUIndexTable", "HDULocation"]
 log = logging.getLogger(__name__)
 
 #: IRF HDU classes loaded through `gammaray.irf.io.load_irf`.
-IRF_HDU_CLASSES = [
-    "aeff_2d",
-    "edisp_2d",
-    "psf_table",
-    "psf_3gauss",
-    "psf_king",
-    "bkg_2d",
-    "bkg_3d",
-    "rad_max_2d",
-    "map",
-    "edisp_kernel_map",
-    "edisp_map",
-    "psf_map",
-    "psf_map_reco",
-]
+IRF_HDU_CLASSES = [*IRF_REGISTRY, *IRF_MAP_REGISTRY]
 
 
 def _cell_to_str(value):
@@ -394,8 +381,14 @@ class HDUIndexTable(Table):
 
     @property
     def obs_id_unique(self):
-        """Sorted unique observation ids (`~numpy.ndarray`)."""
-        return np.unique(np.asarray(self["OBS_ID"]))
+        """Sorted unique observation ids (`~numpy.ndarray`, integer when parseable)."""
+        ids = np.unique(np.asarray(self["OBS_ID"]))
+        if ids.dtype.kind in "US":  # ids written as strings (HAWC indices)
+            try:
+                return np.unique(ids.astype(np.int64))
+            except ValueError:
+                pass
+        return ids
 
     @property
     def hdu_type_unique(self):
@@ -429,52 +422,25 @@ class HDUIndexTable(Table):
                 raise MissingColumnError(f"HDU index table lacks column {name!r}.")
 
 
-_HDUCLAS2_TO_TYPE = {
-    "EFF_AREA": "aeff",
-    "EDISP": "edisp",
-    "RPSF": "psf",
-    "PSF": "psf",
-    "BKG": "bkg",
-    "RAD_MAX": "rad_max",
-}
-_EXTNAME_TO_TYPE = {
-    "EVENTS": ("events", "events"),
-    "GTI": ("gti", "gti"),
-    "EFFECTIVE AREA": ("aeff", "aeff_2d"),
-    "ENERGY DISPERSION": ("edisp", "edisp_2d"),
-    "POINT SPREAD FUNCTION": ("psf", "psf_table"),
-    "BACKGROUND": ("bkg", "bkg_3d"),
-    "RAD_MAX": ("rad_max", "rad_max_2d"),
-}
-_DEFAULT_CLASS = {
-    "aeff": "aeff_2d",
-    "edisp": "edisp_2d",
-    "psf": "psf_table",
-    "bkg": "bkg_3d",
-    "rad_max": "rad_max_2d",
-}
-
-
 def _classify_hdu(header):
-    """(hdu_type, hdu_class) of an HDU from its GADF header keywords, or None."""
+    """(hdu_type, hdu_class, note) of an HDU from its GADF header keywords, or None.
+
+    IRF HDUs are classified by `gammaray.irf.io.classify_irf_hdu` (``note`` is
+    ``"legacy"`` for legacy ``HDUCLAS4`` values); an unknown ``HDUCLAS4`` is
+    kept as the class, so that loading it names the file and the value.
+    """
     clas1 = str(header.get("HDUCLAS1", "")).strip().upper()
-    if clas1 == "EVENTS":
-        return "events", "events"
-    if clas1 == "GTI":
-        return "gti", "gti"
-    if clas1 == "RESPONSE":
-        clas2 = str(header.get("HDUCLAS2", "")).strip().upper()
-        hdu_type = _HDUCLAS2_TO_TYPE.get(clas2)
-        if hdu_type is not None:
-            clas4 = str(header.get("HDUCLAS4", "")).strip().lower()
-            if not clas4:
-                return hdu_type, _DEFAULT_CLASS[hdu_type]
-            if clas4 not in IRF_HDU_CLASSES:
-                # legacy values, e.g. "2D", "3D", "3GAUSS" (CTA 1DC)
-                clas4 = f"{hdu_type}_{clas4}"
-            return hdu_type, clas4
     extname = str(header.get("EXTNAME", "")).strip().upper()
-    return _EXTNAME_TO_TYPE.get(extname)
+    for name in ("EVENTS", "GTI"):
+        if clas1 == name or (not clas1 and extname == name):
+            return name.lower(), name.lower(), None
+    result = classify_irf_hdu(header)
+    if result is None:
+        return None
+    hdu_type, hdu_class, note = result
+    if hdu_class is None:
+        hdu_class = str(header.get("HDUCLAS4", "")).strip().lower()
+    return hdu_type, hdu_class, note
 
 
 def scan_dl3_file(filename):
@@ -507,8 +473,8 @@ def scan_dl3_file(filename):
             kind = _classify_hdu(header)
             if kind is None:
                 continue
-            legacy = str(header.get("HDUCLAS4", "")).strip().lower()
-            if legacy and kind[0] not in ("events", "gti") and legacy != kind[1]:
+            if kind[2] == "legacy":
+                legacy = str(header.get("HDUCLAS4", "")).strip()
                 warnings.warn(
                     f"{path} HDU {hdu.name!r}: legacy HDUCLAS4={legacy.upper()!r} "
                     f"read as HDU class {kind[1]!r}.",

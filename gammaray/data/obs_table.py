@@ -127,7 +127,8 @@ class ObservationTable(Table):
             * ``"sky_circle"``: ``frame``, ``lon``, ``lat``, ``radius``, ``border``
               (optional, default 0 deg): pointing within ``radius + border``.
             * ``"time_box"``: ``time_range`` (`~astropy.time.Time` [start, stop]):
-              observations fully inside.
+              observations fully inside (or overlapping it, with
+              ``partial_overlap=True``).
             * ``"par_box"``: ``variable`` (column), ``value_range``:
               ``value_range[0] <= value < value_range[1]``.
             * ``"all"``: no selection.
@@ -165,9 +166,14 @@ class ObservationTable(Table):
             mask = self.pointing_radec.separation(center) < radius
         elif kind == "time_box":
             time_range = Time(selection["time_range"])
-            mask = (self.time_start >= time_range[0]) & (
-                self.time_stop <= time_range[1]
-            )
+            if selection.get("partial_overlap", False):
+                mask = (self.time_stop >= time_range[0]) & (
+                    self.time_start <= time_range[1]
+                )
+            else:
+                mask = (self.time_start >= time_range[0]) & (
+                    self.time_stop <= time_range[1]
+                )
         elif kind == "par_box":
             name = selection["variable"]
             if name not in self.colnames:

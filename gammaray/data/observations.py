@@ -492,20 +492,43 @@ class Observation:
             Add checksums.
         """
         hdus = [fits.PrimaryHDU()]
-        events = self.events
+        events = self.events if self._hdus["events"].present else None
         if events is not None:
             hdus.append(events.to_table_hdu(format=format))
         gti = self.gti
         if gti is not None:
-            hdus.append(gti.to_table_hdu(format=format))
+            gti_hdu = gti.to_table_hdu(format=format)
+            if events is None:
+                # no events header: the GTI header carries the observation
+                # metadata (times, pointing, location) so the file reads back
+                gti_hdu.header.update(self._meta_cards())
+            hdus.append(gti_hdu)
         if include_irfs:
             for name in IRF_NAMES:
                 if not self._hdus[name].present:
                     continue
                 irf = self._hdus[name].get()
                 hdus.append(irf.to_table_hdu(format=format))
+        if self.obs_id is not None:
+            for hdu in hdus[1:]:
+                hdu.header["OBS_ID"] = self.obs_id
         with atomic_write(path, overwrite=overwrite) as tmp:
             fits.HDUList(hdus).writeto(tmp, overwrite=True, checksum=checksum)
+
+    def _meta_cards(self):
+        """Observation metadata as FITS header cards (scalar keywords only)."""
+        meta = dict(self.meta)
+        if self.pointing is not None:
+            meta.update(self.pointing.to_fits_header())
+        skip = {"EXTNAME", "XTENSION", "BITPIX", "NAXIS", "PCOUNT", "GCOUNT"}
+        return {
+            key: value
+            for key, value in meta.items()
+            if len(key) <= 8
+            and key not in skip
+            and not key.startswith(("TTYPE", "TFORM", "TUNIT", "NAXIS", "TFIELDS"))
+            and isinstance(value, str | int | float | bool | np.number)
+        }
 
     @classmethod
     def read(cls, event_file, irf_file=None, checksum=False):
@@ -550,7 +573,18 @@ class Observation:
                 kwargs["events"].path(), checksum=checksum
             )
         obs_id = rows[0]["OBS_ID"] if rows else None
-        return cls(obs_id=obs_id, **kwargs)
+        meta = None
+        if "events" not in kwargs and "gti" in kwargs:
+            # simulated observation without events: metadata in the GTI header
+            gti = kwargs["gti"]
+            meta = {
+                k: v
+                for k, v in gti.get_header().items()
+                if k not in ("COMMENT", "HISTORY", "")
+            }
+            if "RA_PNT" in meta or "ALT_PNT" in meta:
+                kwargs["pointing"] = FixedPointingInfo.from_fits_header(meta)
+        return cls(obs_id=obs_id, meta=meta, **kwargs)
 
     # ---------------------------------------------------------- representation
     def __str__(self):
@@ -583,32 +617,26 @@ class Observation:
         return f"{type(self).__name__}(obs_id={self.obs_id!r})"
 
     def peek(self, figsize=(15, 10)):
-        """Quick-look figure: event distributions and an observation summary.
+        """Quick-look figure: one panel per available HDU.
+
+        As in Gammapy: the events (energy, offset^2), the effective area, the
+        energy-dispersion bias, the PSF containment radius, the background
+        rate (all versus energy) and ``RAD_MAX`` where present; IRF maps (HAWC)
+        are drawn at the map centre.
+
+        Parameters
+        ----------
+        figsize : tuple of float
+            Figure size in inches.
 
         Returns
         -------
         fig : `~matplotlib.figure.Figure`
             The figure.
         """
-        import matplotlib.pyplot as plt
+        from .observation_plot import plot_observation
 
-        fig, axes = plt.subplots(2, 3, figsize=figsize)
-        events = self.events
-        if events is not None and len(events):
-            events.plot_energy(ax=axes[0, 0])
-            events.plot_offset2_distribution(ax=axes[0, 1])
-            events.plot_time(ax=axes[0, 2])
-            events.plot_energy_offset(ax=axes[1, 0])
-        axes[1, 1].axis("off")
-        axes[1, 1].text(
-            0, 1, str(self).expandtabs(4), va="top", family="monospace", fontsize=8
-        )
-        axes[1, 2].axis("off")
-        axes[1, 2].text(
-            0, 1, "IRFs: " + ", ".join(self.available_irfs), va="top", fontsize=9
-        )
-        fig.tight_layout()
-        return fig
+        return plot_observation(self, figsize=figsize)
 
 
 class Observations(collections.abc.MutableSequence):

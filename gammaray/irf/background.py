@@ -8,6 +8,7 @@ import numpy as np
 from gammaray.maps import MapAxis
 from gammaray.utils.errors import FormatWarning
 
+from ._plot import plot_table_2d
 from .core import IRF
 from .fov import FoVAlignment
 
@@ -256,18 +257,16 @@ class Background2D(_BackgroundBase):
         **kwargs : dict
             Passed to `~matplotlib.axes.Axes.pcolormesh`.
         """
-        import matplotlib.pyplot as plt
         from matplotlib.colors import LogNorm
 
-        ax = plt.gca() if ax is None else ax
-        energy = self.axes["energy"].edges
-        offset = self.axes["offset"].edges
-        data = np.where(self.data > 0, self.data, np.nan)
         kwargs.setdefault("norm", LogNorm())
-        mesh = ax.pcolormesh(energy.value, offset.value, data.T, **kwargs)
-        ax.set_xscale("log")
-        ax.set_xlabel(f"Energy [{energy.unit}]")
-        ax.set_ylabel(f"Offset [{offset.unit}]")
-        if add_cbar:
-            ax.figure.colorbar(mesh, ax=ax, label=f"[{self.unit}]")
-        return ax
+        kwargs.setdefault("cmap", "viridis")
+        return plot_table_2d(
+            ax,
+            self.axes["energy"].edges,
+            self.axes["offset"].edges,
+            np.where(self.data > 0, self.data, np.nan),
+            ("Energy", "Offset", f"[{self.unit}]"),
+            add_cbar=add_cbar,
+            **kwargs,
+        )

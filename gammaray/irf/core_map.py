@@ -70,6 +70,9 @@ class IRFMap:
 
     tag = None
     required_axes = ()
+    #: Unit of an empty IRF map, and its axis squashed in the exposure map.
+    _irf_unit = ""
+    _exposure_squash_axis = None
 
     def __init__(self, irf_map, exposure_map=None):
         irf_map = _rename_legacy_axes(irf_map)
@@ -92,6 +95,30 @@ class IRFMap:
                 exposure_map = exposure_map.reorder_axes(list(self.required_axes))
         self._irf_map = irf_map
         self.exposure_map = exposure_map
+
+    @classmethod
+    def from_geom(cls, geom):
+        """Empty IRF map (and exposure map in ``m2 s``) on a geometry.
+
+        Parameters
+        ----------
+        geom : `~gammaray.maps.Geom`
+            Geometry with the ``required_axes`` of the class (e.g. ``rad`` and
+            ``energy_true`` for `~gammaray.irf.PSFMap`); the exposure map has the
+            IRF-specific axis squashed to one bin.
+        """
+        from gammaray.maps import Map
+
+        names = list(geom.axes.names)
+        missing = [n for n in cls.required_axes if n not in names]
+        if missing:
+            raise AxisError(
+                f"{cls.__name__}.from_geom needs axes {list(cls.required_axes)}, "
+                f"got {names}."
+            )
+        irf_map = Map.from_geom(geom, unit=cls._irf_unit)
+        squashed = geom.squash(axis_name=cls._exposure_squash_axis)
+        return cls(irf_map, Map.from_geom(squashed, unit="m2 s"))
 
     # ------------------------------------------------------------------
     # I/O

@@ -5,6 +5,7 @@ import numpy as np
 
 from gammaray.maps import MapAxis
 
+from ._plot import plot_table_2d
 from .core import IRF
 
 __all__ = ["EffectiveAreaTable2D"]
@@ -144,19 +145,16 @@ class EffectiveAreaTable2D(IRF):
         **kwargs : dict
             Passed to `~matplotlib.axes.Axes.pcolormesh`.
         """
-        import matplotlib.pyplot as plt
-
-        ax = plt.gca() if ax is None else ax
-        energy = self.axes["energy_true"].edges
-        offset = self.axes["offset"].edges
-        kwargs.setdefault("cmap", "GnBu")
-        mesh = ax.pcolormesh(energy.value, offset.value, self.data.T, **kwargs)
-        ax.set_xscale("log")
-        ax.set_xlabel(f"True energy [{energy.unit}]")
-        ax.set_ylabel(f"Offset [{offset.unit}]")
-        if add_cbar:
-            ax.figure.colorbar(mesh, ax=ax, label=f"Effective area [{self.unit}]")
-        return ax
+        labels = ("True energy", "Offset", f"Effective area [{self.unit}]")
+        return plot_table_2d(
+            ax,
+            self.axes["energy_true"].edges,
+            self.axes["offset"].edges,
+            self.data,
+            labels,
+            add_cbar=add_cbar,
+            **kwargs,
+        )
 
     def peek(self, figsize=(15, 5)):
         """Quick-look: energy and offset dependence and the full table."""

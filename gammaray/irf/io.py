@@ -10,7 +10,14 @@ from gammaray.utils.paths import make_path
 
 from .core import read_irf_table
 
-__all__ = ["IRF_REGISTRY", "get_irf_class", "load_irf", "load_irf_dict_from_file"]
+__all__ = [
+    "IRF_REGISTRY",
+    "IRF_MAP_REGISTRY",
+    "classify_irf_hdu",
+    "get_irf_class",
+    "load_irf",
+    "load_irf_dict_from_file",
+]
 
 log = logging.getLogger(__name__)
 
@@ -90,25 +97,72 @@ def _hduclas2(header):
     return value
 
 
+#: HDU class assumed for each IRF kind when ``HDUCLAS4`` is absent.
+_DEFAULT_HDU_CLASS = {
+    "aeff": "aeff_2d",
+    "edisp": "edisp_2d",
+    "psf": "psf_table",
+    "bkg": "bkg_3d",
+    "rad_max": "rad_max_2d",
+}
+
+
+def classify_irf_hdu(header):
+    """Kind and HDU class of an IRF HDU from its GADF header keywords.
+
+    The kind comes from ``HDUCLAS2`` (or ``EXTNAME``), the class from
+    ``HDUCLAS4``; legacy CTA 1DC values (``2D``, ``3D``, ``3GAUSS``) are mapped
+    to the standard classes and a missing ``HDUCLAS4`` gives the kind's default.
+
+    Parameters
+    ----------
+    header : `~astropy.io.fits.Header` or dict
+        HDU header.
+
+    Returns
+    -------
+    result : tuple or None
+        ``(kind, hdu_class, note)``: ``kind`` is ``aeff``, ``edisp``, ``psf``,
+        ``bkg`` or ``rad_max``; ``hdu_class`` the resolved class (None if
+        ``HDUCLAS4`` is unknown); ``note`` is ``"legacy"``, ``"missing"`` or
+        None. None if the header is not that of an IRF.
+    """
+    hduclas2 = _hduclas2(header)
+    kind = _HDUCLAS2_TO_KEY.get(hduclas2)
+    if kind is None:
+        return None
+    hduclas4 = str(header.get("HDUCLAS4", "")).strip()
+    if hduclas4.lower() in IRF_REGISTRY:
+        return kind, hduclas4.lower(), None
+    if not hduclas4:
+        return kind, _DEFAULT_HDU_CLASS[kind], "missing"
+    legacy = _LEGACY_HDUCLAS4.get((hduclas4.upper(), hduclas2))
+    if legacy is not None:
+        return kind, legacy, "legacy"
+    return kind, None, None
+
+
 def _resolve_hdu_class(header, source, hdu):
     """HDU class of an IRF HDU from its header (legacy values with a warning)."""
     hduclas4 = str(header.get("HDUCLAS4", "")).strip()
-    key = hduclas4.lower()
-    if key in IRF_REGISTRY:
-        return key
-    hduclas2 = _hduclas2(header)
-    legacy = _LEGACY_HDUCLAS4.get((hduclas4.upper(), hduclas2))
-    if legacy is not None:
+    kind, hdu_class, note = classify_irf_hdu(header) or (None, None, None)
+    if note is not None:
+        what = (
+            f"legacy HDUCLAS4={hduclas4!r} (CTA 1DC)"
+            if note == "legacy"
+            else "no HDUCLAS4 keyword"
+        )
         warnings.warn(
-            f"{source}, HDU {hdu!r}: legacy HDUCLAS4={hduclas4!r} (CTA 1DC); resolved "
-            f"with HDUCLAS2/EXTNAME as {legacy.upper()!r}.",
+            f"{source}, HDU {hdu!r}: {what}; resolved with HDUCLAS2/EXTNAME as "
+            f"{hdu_class.upper()!r}.",
             FormatWarning,
             stacklevel=3,
         )
-        return legacy
+    if hdu_class is not None:
+        return hdu_class
     raise InvalidFileError(
         f"{source}, HDU {hdu!r}: unknown IRF HDUCLAS4={hduclas4!r} "
-        f"(HDUCLAS2={hduclas2!r}); expected one of "
+        f"(HDUCLAS2={_hduclas2(header)!r}); expected one of "
         f"{sorted(k.upper() for k in IRF_REGISTRY)}."
     )
 

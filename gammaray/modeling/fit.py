@@ -178,6 +178,11 @@ class OptimizeResult(_ResultBase):
         return text
 
 
+def _from_optimize_result(name, doc):
+    """Read-only property forwarding ``name`` to ``self.optimize_result``."""
+    return property(lambda self: getattr(self.optimize_result, name), doc=doc)
+
+
 class FitResult:
     """Result of `Fit.run`: an optimisation followed by a covariance estimate.
 
@@ -203,15 +208,8 @@ class FitResult:
             return self.covariance_result.parameters
         return self.optimize_result.parameters
 
-    @property
-    def models(self):
-        """Copy of the fitted models."""
-        return self.optimize_result.models
-
-    @property
-    def total_stat(self):
-        """Statistic at the best fit."""
-        return self.optimize_result.total_stat
+    models = _from_optimize_result("models", "Copy of the fitted models.")
+    total_stat = _from_optimize_result("total_stat", "Statistic at the best fit.")
 
     @property
     def success(self):
@@ -221,30 +219,17 @@ class FitResult:
             success &= self.covariance_result.success
         return bool(success)
 
-    @property
-    def message(self):
-        """Optimiser message."""
-        return self.optimize_result.message
+    message = _from_optimize_result("message", "Optimiser message.")
 
-    @property
-    def nfev(self):
-        """Number of function evaluations of the optimisation."""
-        return self.optimize_result.nfev
+    nfev = _from_optimize_result(
+        "nfev", "Number of function evaluations of the optimisation."
+    )
 
-    @property
-    def backend(self):
-        """Optimisation backend."""
-        return self.optimize_result.backend
+    backend = _from_optimize_result("backend", "Optimisation backend.")
 
-    @property
-    def method(self):
-        """Optimisation method."""
-        return self.optimize_result.method
+    method = _from_optimize_result("method", "Optimisation method.")
 
-    @property
-    def trace(self):
-        """Optimisation trace (or None)."""
-        return self.optimize_result.trace
+    trace = _from_optimize_result("trace", "Optimisation trace (or None).")
 
     def __repr__(self):
         text = repr(self.optimize_result)

@@ -145,6 +145,45 @@ def test_hawc(gammaray_data):
     assert n_events == [13985, 3687, 1286, 388, 285]
 
 
+def test_hawc_nn_event_class(gammaray_data):
+    base = gammaray_data / "hawc/crab_events_pass4"
+    obs_table = ObservationTable.read(base / "obs-index-table-NN-Crab.fits.gz")
+    hdu_table = HDUIndexTable.read(base / "hdu-index-table-NN-Crab.fits.gz", hdu=7)
+    obs = DataStore(hdu_table=hdu_table, obs_table=obs_table).get_observations(
+        required_irf="all-optional"
+    )[0]
+    assert obs.pointing.mode is PointingMode.DRIFT
+    assert len(obs.events) == 1160
+    assert obs.aeff.unit == "cm2 s"  # exposure per transit, a WCS map
+    assert obs.aeff.geom.axes.names == ["energy_true"]
+    assert type(obs.edisp).__name__ == "EDispKernelMap"
+    assert type(obs.psf).__name__ == "RecoPSFMap"
+    assert obs.bkg.geom.axes.names == ["energy"]
+
+
+def test_hawc_no_events_index_skips_missing_files(gammaray_data):
+    # the index lists fHit bins 1-3, whose files are not shipped; its obs table
+    # has an unparseable OBS_ID column, so the HDU index ids are used
+    base = gammaray_data / "hawc/crab_events_pass4"
+    data_store = DataStore(
+        hdu_table=HDUIndexTable.read(base / "hdu-index-table-GP-no-events.fits.gz"),
+        obs_table=ObservationTable.read(base / "obs-index-table-GP-no-events.fits.gz"),
+    )
+    with pytest.warns(FormatWarning, match="OBS_ID column"):
+        assert data_store.obs_ids.tolist() == [1, 2, 3]
+    with pytest.raises(DataNotFoundError, match=r"Observation 1.*fHitbin1GP"):
+        data_store.obs(1, required_irf="all-optional", require_events=False)
+    with pytest.warns(GammarayWarning, match="Skipping observation") as record:
+        observations = data_store.get_observations(
+            [1, 2, 3],
+            required_irf="all-optional",
+            require_events=False,
+            skip_missing=True,
+        )
+    assert len(observations) == 0
+    assert len([r for r in record if "Skipping" in str(r.message)]) == 3
+
+
 def test_from_events_files(gammaray_data):
     paths = [
         gammaray_data / "hess-dl3-dr1/data/hess_dl3_dr1_obs_id_023523.fits.gz",

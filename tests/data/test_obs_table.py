@@ -65,6 +65,17 @@ def test_select_observations(obs_table):
     assert len(box) > 0
     assert np.all(box.time_start >= time_range[0])
     assert np.all(box.time_stop <= time_range[1])
+    # a range that cuts run 23523 in the middle: only partial overlap selects it
+    row = obs_table.select_obs_id(23523)
+    middle = row.time_start[0] + 600 * u.s
+    cut = Time([middle, middle + 3600 * u.s])
+    inside = obs_table.select_observations({"type": "time_box", "time_range": cut})
+    assert 23523 not in inside["OBS_ID"]
+    overlap = obs_table.select_observations(
+        {"type": "time_box", "time_range": cut, "partial_overlap": True}
+    )
+    assert 23523 in overlap["OBS_ID"]
+    assert len(overlap) > len(inside)
 
     par = obs_table.select_observations(
         [

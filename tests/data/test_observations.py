@@ -15,7 +15,11 @@ from gammaray.data import (
     Observations,
     observatory_locations,
 )
-from gammaray.utils.errors import InvalidDataError, ObservationNotFoundError
+from gammaray.utils.errors import (
+    InvalidDataError,
+    ObservationNotFoundError,
+    OverwriteError,
+)
 
 PKS_FLARE_RUNS = list(range(33787, 33802))
 
@@ -111,6 +115,18 @@ def test_pks2155_flare_time_bins(data_store):
         if parent.tstart <= tmin and parent.tstop >= tmax:
             assert obs.tstart == tmin and obs.tstop == tmax
             assert obs.gti.time_sum.to_value("s") == pytest.approx(600)
+    # per bin, the split GTIs tile the overlap of the bin with the runs' GTIs
+    for tmin, tmax in intervals:
+        in_bin = [o for o in split if o.obs_filter.time_filter[0] == tmin]
+        got = sum(o.gti.time_sum.to_value("s") for o in in_bin)
+        expected = 0.0
+        for parent in observations:
+            start = np.maximum(parent.gti.time_start.mjd, tmin.mjd)
+            stop = np.minimum(parent.gti.time_stop.mjd, tmax.mjd)
+            expected += np.clip(stop - start, 0, None).sum() * 86400
+        assert got == pytest.approx(expected, abs=1e-3)
+        for a, b in zip(in_bin[:-1], in_bin[1:], strict=False):
+            assert a.tstop <= b.tstart  # no overlaps between pieces
 
 
 def test_observations_container(data_store):
@@ -228,9 +244,91 @@ def test_drift_observation_pointing():
     assert icrs.dec.deg == pytest.approx(observatory_locations["hawc"].lat.deg, abs=0.5)
 
 
+def _titles(fig):
+    return [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.get_title()]
+
+
 def test_peek(data_store):
     fig = data_store.obs(23523).peek()
-    assert len(fig.axes) >= 6
+    assert _titles(fig) == [
+        "Events: energy",
+        "Events: offset$^2$",
+        "Effective area",
+        "Energy dispersion: bias",
+        "Point spread function",
+        "Background rate",
+    ]
+    # IRF panels hold data: aeff curves in m2 of order 1e5 at ~1 TeV
+    ax_aeff = next(ax for ax in fig.axes if ax.get_title() == "Effective area")
+    assert max(np.nanmax(line.get_ydata()) for line in ax_aeff.lines) > 1e4
+    ax_psf = next(ax for ax in fig.axes if ax.get_title() == "Point spread function")
+    assert len(ax_psf.lines) >= 2
+
+
+def test_peek_point_like_and_hawc(gammaray_data):
+    from gammaray.data import HDUIndexTable, ObservationTable
+
+    magic = DataStore.from_dir(gammaray_data / "magic/rad_max/data")
+    obs = magic.get_observations(magic.obs_ids[:1].tolist(), required_irf="point-like")[
+        0
+    ]
+    titles = _titles(obs.peek())
+    assert "Rad max" in titles and "Effective area" in titles
+    assert "Point spread function" not in titles
+
+    base = gammaray_data / "hawc/crab_events_pass4"
+    hawc = DataStore(
+        hdu_table=HDUIndexTable.read(base / "hdu-index-table-GP-Crab.fits.gz", hdu=9),
+        obs_table=ObservationTable.read(base / "obs-index-table-GP-Crab.fits.gz"),
+    )
+    obs = hawc.get_observations(required_irf="all-optional")[0]
+    fig = obs.peek()
+    # drift scan: no offset panel; IRFs are maps drawn at the map centre
+    assert _titles(fig) == [
+        "Events: energy",
+        "Effective area",
+        "Energy dispersion: bias",
+        "Point spread function",
+        "Background rate",
+    ]
+    ax_aeff = next(ax for ax in fig.axes if ax.get_title() == "Effective area")
+    assert "Exposure" in ax_aeff.get_ylabel()
+
+
+def test_create_write_read_round_trip_with_irfs(data_store, tmp_path):
+    source = data_store.obs(23523)
+    irfs = {name: getattr(source, name) for name in ("aeff", "edisp", "psf", "bkg")}
+    obs = Observation.create(
+        SkyCoord(83.63, 22.01, unit="deg"),
+        obs_id=5,
+        livetime=20 * u.min,
+        deadtime_fraction=0.1,
+        irfs=irfs,
+        location=observatory_locations["hess"],
+    )
+    path = tmp_path / "sim.fits"
+    obs.write(path, format="gadf", include_irfs=True)
+    with pytest.raises(OverwriteError):
+        obs.write(path)
+    read = Observation.read(path)
+    assert read.obs_id == 5
+    assert read.available_irfs == ["aeff", "edisp", "psf", "bkg"]
+    for name, irf in irfs.items():
+        other = getattr(read, name)
+        assert type(other) is type(irf)
+        assert other.data.dtype == irf.data.dtype
+        assert np.array_equal(other.data, irf.data)  # bitwise
+        assert other.unit == irf.unit
+        for a, b in zip(other.axes, irf.axes, strict=True):
+            assert a.name == b.name and np.array_equal(a.edges, b.edges)
+    # observation metadata survives without an events HDU
+    assert read.pointing.fixed_icrs.ra.deg == pytest.approx(83.63)
+    assert read.observation_live_time_duration.to_value("min") == pytest.approx(20)
+    assert read.observation_dead_time_fraction == pytest.approx(0.1)
+    assert read.gti.time_sum.to_value("min") == pytest.approx(20 / 0.9)
+    assert read.tstart == obs.tstart
+    location = read.observatory_earth_location
+    assert location.lat.deg == pytest.approx(observatory_locations["hess"].lat.deg)
 
 
 def test_pickle_round_trip(data_store):

@@ -178,3 +178,21 @@ def test_hdu_index_class_overridden_by_header(tmp_path):
     # a known HDUCLAS4 in the header wins over a wrong index entry
     irf = load_irf(path, hdu="EFFECTIVE AREA", hdu_class="bkg_2d")
     assert isinstance(irf, EffectiveAreaTable2D)
+
+
+def test_classify_irf_hdu_shared_with_data_store():
+    from gammaray.data.hdu_index_table import _classify_hdu
+    from gammaray.irf.io import classify_irf_hdu
+
+    base = {"HDUCLAS1": "RESPONSE", "HDUCLAS2": "BKG"}
+    assert classify_irf_hdu(dict(base, HDUCLAS4="BKG_3D")) == ("bkg", "bkg_3d", None)
+    assert classify_irf_hdu(dict(base, HDUCLAS4="3D")) == ("bkg", "bkg_3d", "legacy")
+    assert classify_irf_hdu(base) == ("bkg", "bkg_3d", "missing")
+    assert classify_irf_hdu(dict(base, HDUCLAS4="BKG_9D")) == ("bkg", None, None)
+    psf = {"EXTNAME": "POINT SPREAD FUNCTION", "HDUCLAS4": "3GAUSS"}
+    assert classify_irf_hdu(psf) == ("psf", "psf_3gauss", "legacy")
+    assert classify_irf_hdu({"EXTNAME": "EVENTS"}) is None
+    # the DL3 file scanner uses the same classification
+    assert _classify_hdu(psf) == ("psf", "psf_3gauss", "legacy")
+    assert _classify_hdu(dict(base, HDUCLAS4="BKG_9D"))[:2] == ("bkg", "bkg_9d")
+    assert _classify_hdu({"HDUCLAS1": "EVENTS"})[:2] == ("events", "events")

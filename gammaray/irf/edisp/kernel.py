@@ -10,6 +10,7 @@ from gammaray.utils.errors import MissingIRFError
 from gammaray.utils.fits import hdu_names, open_fits
 from gammaray.utils.paths import atomic_write, make_path
 
+from .._plot import plot_table_2d
 from ..core import IRF
 
 __all__ = ["EDispKernel"]
@@ -271,20 +272,16 @@ class EDispKernel(IRF):
         **kwargs : dict
             Passed to `~matplotlib.axes.Axes.pcolormesh`.
         """
-        import matplotlib.pyplot as plt
-
-        ax = plt.gca() if ax is None else ax
-        e_true = self.axes["energy_true"].edges
-        e_reco = self.axes["energy"].edges
-        kwargs.setdefault("cmap", "GnBu")
-        mesh = ax.pcolormesh(e_true.value, e_reco.value, self.data.T, **kwargs)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(f"True energy [{e_true.unit}]")
-        ax.set_ylabel(f"Energy [{e_reco.unit}]")
-        if add_cbar:
-            ax.figure.colorbar(mesh, ax=ax, label="Probability")
-        return ax
+        return plot_table_2d(
+            ax,
+            self.axes["energy_true"].edges,
+            self.axes["energy"].edges,
+            self.data,
+            ("True energy", "Energy", "Probability"),
+            add_cbar=add_cbar,
+            log_y=True,
+            **kwargs,
+        )
 
     def plot_bias(self, ax=None, **kwargs):
         """Plot the relative bias versus true energy.

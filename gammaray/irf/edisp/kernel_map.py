@@ -4,21 +4,12 @@ import logging
 
 import numpy as np
 
+from gammaray.irf._plot import plot_exposure
 from gammaray.irf.core_map import IRFMap
-from gammaray.utils.errors import AxisError
 
 __all__ = ["EDispKernelMap"]
 
 log = logging.getLogger(__name__)
-
-
-def _plot_exposure(ax, exposure_map):
-    exposure = exposure_map.reduce_over_axes(func=np.add)
-    data = np.asarray(exposure.data, dtype=float)
-    data = data.reshape(data.shape[-2:]) if data.ndim >= 2 else data.reshape(1, -1)
-    im = ax.imshow(data, origin="lower", interpolation="nearest")
-    ax.figure.colorbar(im, ax=ax)
-    ax.set_title(f"Exposure [{exposure.unit}]")
 
 
 class EDispKernelMap(IRFMap):
@@ -36,6 +27,7 @@ class EDispKernelMap(IRFMap):
 
     tag = "edisp_kernel_map"
     required_axes = ("energy", "energy_true")
+    _exposure_squash_axis = "energy"
 
     def __init__(self, edisp_kernel_map, exposure_map=None):
         super().__init__(edisp_kernel_map, exposure_map)
@@ -55,27 +47,6 @@ class EDispKernelMap(IRFMap):
     # ------------------------------------------------------------------
     # construction
     # ------------------------------------------------------------------
-    @classmethod
-    def from_geom(cls, geom):
-        """Empty kernel map (and exposure map in ``m2 s``) on a geometry.
-
-        Parameters
-        ----------
-        geom : `~gammaray.maps.Geom`
-            Geometry with axes ``energy`` and ``energy_true``.
-        """
-        from gammaray.maps import Map
-
-        names = list(geom.axes.names)
-        if not {"energy", "energy_true"} <= set(names):
-            raise AxisError(
-                f"EDispKernelMap.from_geom needs axes ['energy', 'energy_true'], got "
-                f"{names}."
-            )
-        edisp_map = Map.from_geom(geom, unit="")
-        exposure_map = Map.from_geom(geom.squash(axis_name="energy"), unit="m2 s")
-        return cls(edisp_map, exposure_map)
-
     @classmethod
     def from_edisp_kernel(cls, edisp, geom=None):
         """Kernel map with the same kernel at every pixel.
@@ -282,22 +253,8 @@ class EDispKernelMap(IRFMap):
         import matplotlib.pyplot as plt
 
         fig, axes = plt.subplots(1, 2, figsize=figsize)
-        kernel = self.get_edisp_kernel()
-        matrix = kernel.pdf_matrix
-        e_true = kernel.axes["energy_true"].edges
-        e_reco = kernel.axes["energy"].edges.to(e_true.unit)
-        mesh = axes[0].pcolormesh(
-            e_true.value, e_reco.value, matrix.T, shading="flat", cmap="GnBu"
-        )
-        fig.colorbar(mesh, ax=axes[0], label="Probability")
-        axes[0].set_xscale("log")
-        axes[0].set_yscale("log")
-        axes[0].set_xlabel(f"True energy [{e_true.unit}]")
-        axes[0].set_ylabel(f"Reconstructed energy [{e_true.unit}]")
+        self.get_edisp_kernel().plot_matrix(ax=axes[0], add_cbar=True)
         axes[0].set_title("Energy dispersion kernel (map centre)")
-        if self.exposure_map is not None:
-            _plot_exposure(axes[1], self.exposure_map)
-        else:
-            axes[1].set_axis_off()
+        plot_exposure(axes[1], self.exposure_map)
         fig.tight_layout()
         return fig

@@ -5,10 +5,9 @@ import logging
 import astropy.units as u
 import numpy as np
 
+from gammaray.irf._plot import plot_exposure
 from gammaray.irf.core_map import IRFMap
-from gammaray.irf.edisp.kernel_map import _plot_exposure
 from gammaray.maps import MapAxis
-from gammaray.utils.errors import AxisError
 
 __all__ = ["EDispMap", "MIGRA_AXIS_DEFAULT"]
 
@@ -59,6 +58,7 @@ class EDispMap(IRFMap):
 
     tag = "edisp_map"
     required_axes = ("migra", "energy_true")
+    _exposure_squash_axis = "migra"
 
     def __init__(self, edisp_map, exposure_map=None):
         super().__init__(edisp_map, exposure_map)
@@ -75,26 +75,6 @@ class EDispMap(IRFMap):
     # ------------------------------------------------------------------
     # construction
     # ------------------------------------------------------------------
-    @classmethod
-    def from_geom(cls, geom):
-        """Empty migration map (and exposure map in ``m2 s``) on a geometry.
-
-        Parameters
-        ----------
-        geom : `~gammaray.maps.Geom`
-            Geometry with axes ``migra`` and ``energy_true``.
-        """
-        from gammaray.maps import Map
-
-        names = list(geom.axes.names)
-        if not {"migra", "energy_true"} <= set(names):
-            raise AxisError(
-                f"EDispMap.from_geom needs axes ['migra', 'energy_true'], got {names}."
-            )
-        edisp_map = Map.from_geom(geom, unit="")
-        exposure_map = Map.from_geom(geom.squash(axis_name="migra"), unit="m2 s")
-        return cls(edisp_map, exposure_map)
-
     @classmethod
     def from_diagonal_response(cls, energy_axis_true, migra_axis=None):
         """Migration map of a perfect energy resolution.
@@ -304,9 +284,6 @@ class EDispMap(IRFMap):
         axes[0].set_xlabel(f"True energy [{e_true.unit}]")
         axes[0].set_ylabel("Migra")
         axes[0].set_title("Migration pdf (map centre)")
-        if self.exposure_map is not None:
-            _plot_exposure(axes[1], self.exposure_map)
-        else:
-            axes[1].set_axis_off()
+        plot_exposure(axes[1], self.exposure_map)
         fig.tight_layout()
         return fig

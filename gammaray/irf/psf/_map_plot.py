@@ -3,6 +3,8 @@
 import astropy.units as u
 import numpy as np
 
+from gammaray.irf._plot import plot_exposure, plot_image
+
 __all__ = []
 
 
@@ -103,19 +105,7 @@ class PSFMapPlotMixin:
         self.plot_psf_vs_rad(ax=axes[0, 1])
         energy = self.energy_axis.center[self.energy_axis.nbin // 2]
         radius = self.containment_radius_map(energy)
-        _plot_image(axes[1, 0], radius.data, f"68% containment radius at {energy:.3g}")
-        if self.exposure_map is not None:
-            exposure = self.exposure_map.reduce_over_axes(func=np.add)
-            _plot_image(axes[1, 1], exposure.data, f"Exposure [{exposure.unit}]")
-        else:
-            axes[1, 1].set_axis_off()
+        plot_image(axes[1, 0], radius.data, f"68% containment radius at {energy:.3g}")
+        plot_exposure(axes[1, 1], self.exposure_map)
         fig.tight_layout()
         return fig
-
-
-def _plot_image(ax, data, title):
-    data = np.asarray(data, dtype=float)
-    data = data.reshape(data.shape[-2:]) if data.ndim >= 2 else data.reshape(1, -1)
-    im = ax.imshow(data, origin="lower", interpolation="nearest")
-    ax.figure.colorbar(im, ax=ax)
-    ax.set_title(title)

@@ -69,6 +69,8 @@ class PSFMap(PSFMapPlotMixin, IRFMap):
 
     tag = "psf_map"
     required_axes = ("rad", "energy_true")
+    _irf_unit = "sr-1"
+    _exposure_squash_axis = "rad"
     energy_name = "energy_true"
 
     def __init__(self, psf_map, exposure_map=None):
@@ -153,28 +155,6 @@ class PSFMap(PSFMapPlotMixin, IRFMap):
         exposure_map = Map.from_geom(
             exp_geom, data=exposure.reshape(exp_geom.data_shape), unit="cm2 s"
         )
-        return cls(psf_map, exposure_map)
-
-    @classmethod
-    def from_geom(cls, geom):
-        """Empty PSF map (and exposure map) on a geometry.
-
-        Parameters
-        ----------
-        geom : `~gammaray.maps.Geom`
-            Geometry with axes ``rad`` and the energy axis.
-        """
-        from gammaray.maps import Map
-
-        names = list(geom.axes.names)
-        missing = [n for n in cls.required_axes if n not in names]
-        if missing:
-            raise AxisError(
-                f"{cls.__name__}.from_geom needs axes {list(cls.required_axes)}, "
-                f"got {names}."
-            )
-        psf_map = Map.from_geom(geom, unit="sr-1")
-        exposure_map = Map.from_geom(geom.squash(axis_name="rad"), unit="m2 s")
         return cls(psf_map, exposure_map)
 
     @classmethod

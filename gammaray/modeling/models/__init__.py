@@ -1,6 +1,6 @@
 """Model library: registry, priors, spectral, spatial and temporal models, sky models and model collections."""
 
-from .core import MODEL_REGISTRY, ModelBase, Registry
+from .core import MODEL_REGISTRY, ModelBase, ModelRegistry, Registry
 from .cube import FoVBackgroundModel, SkyModel, TemplateNPredModel
 from .models import DatasetModels, Models
 from .prior import GaussianPrior, LogUniformPrior, Prior, UniformPrior
@@ -72,29 +72,24 @@ from .temporal_template import (
     TemplatePhaseCurveTemporalModel,
 )
 
-#: Registry of the spatial model classes (a view of `MODEL_REGISTRY`).
-SPATIAL_MODEL_REGISTRY = Registry(
-    {tag: cls for tag, cls in MODEL_REGISTRY.items() if issubclass(cls, SpatialModel)}
-)
-#: Registry of the temporal model classes (a view of `MODEL_REGISTRY`).
-TEMPORAL_MODEL_REGISTRY = Registry(
-    {tag: cls for tag, cls in MODEL_REGISTRY.items() if issubclass(cls, TemporalModel)}
-)
-
-#: Registry of the spectral model classes (a view of `MODEL_REGISTRY`).
-SPECTRAL_MODEL_REGISTRY = Registry(
-    {tag: cls for tag, cls in MODEL_REGISTRY.items() if issubclass(cls, SpectralModel)}
-)
+#: Registry of the spatial model classes (tags resolved among spatial models).
+SPATIAL_MODEL_REGISTRY = MODEL_REGISTRY.kinds["spatial"]
+#: Registry of the temporal model classes.
+TEMPORAL_MODEL_REGISTRY = MODEL_REGISTRY.kinds["temporal"]
+#: Registry of the spectral model classes.
+SPECTRAL_MODEL_REGISTRY = MODEL_REGISTRY.kinds["spectral"]
 #: Registry of the prior classes.
-PRIOR_REGISTRY = Registry(
-    {tag: cls for tag, cls in MODEL_REGISTRY.items() if issubclass(cls, Prior)}
-)
+PRIOR_REGISTRY = MODEL_REGISTRY.kinds["prior"]
+#: Registry of the sky-level models (SkyModel, FoVBackgroundModel, TemplateNPredModel).
+SKY_MODEL_REGISTRY = MODEL_REGISTRY.kinds["sky"]
 
 __all__ = [
     "MODEL_REGISTRY",
     "SPECTRAL_MODEL_REGISTRY",
     "PRIOR_REGISTRY",
+    "SKY_MODEL_REGISTRY",
     "Registry",
+    "ModelRegistry",
     "ModelBase",
     "Prior",
     "GaussianPrior",

@@ -8,7 +8,8 @@ Every model class declares its parameters as class attributes::
         amplitude = Parameter("amplitude", "1e-12 cm-2 s-1 TeV-1", is_norm=True)
 
 Each instance gets its own copies of these defaults. Classes that define a
-``tag`` are registered in `MODEL_REGISTRY` under every tag.
+``tag`` are registered in `MODEL_REGISTRY` under every tag, in the
+registry of their kind (spectral, spatial, temporal, prior, sky).
 """
 
 import copy
@@ -20,19 +21,20 @@ from astropy import units as u
 from gammaray.utils.errors import (
     InvalidModelError,
     InvalidModelFileError,
+    UnitMismatchError,
     UnknownModelTagError,
 )
 
 from ..covariance import Covariance
 from ..parameter import Parameter, Parameters
 
-__all__ = ["ModelBase", "Registry", "MODEL_REGISTRY"]
+__all__ = ["ModelBase", "Registry", "ModelRegistry", "MODEL_REGISTRY"]
 
 log = logging.getLogger(__name__)
 
 
 class Registry(dict):
-    """Registry of model classes keyed by tag.
+    """Registry of model classes of one kind, keyed by tag.
 
     ``registry.get_cls(tag)`` returns the class; unknown tags raise
     `~gammaray.utils.errors.UnknownModelTagError`.
@@ -40,8 +42,7 @@ class Registry(dict):
 
     def register(self, cls):
         """Register ``cls`` under every entry of ``cls.tag``; returns ``cls``."""
-        tags = [cls.tag] if isinstance(cls.tag, str) else list(cls.tag)
-        for tag in tags:
+        for tag in _tags(cls):
             self[tag] = cls
         return cls
 
@@ -61,11 +62,7 @@ class Registry(dict):
             raise UnknownModelTagError(
                 f"Unknown model tag {tag!r}. Registered tags: {sorted(self.tags(base))}."
             ) from None
-        if base is not None and not issubclass(cls, base):
-            raise UnknownModelTagError(
-                f"Model tag {tag!r} names a {cls.type} model ({cls.__name__}), "
-                f"expected a subclass of {base.__name__}."
-            )
+        _check_base(tag, cls, base)
         return cls
 
     def tags(self, base=None):
@@ -82,8 +79,104 @@ class Registry(dict):
         return "\n".join(lines)
 
 
-#: Registry of all model classes (spectral, prior, and those added by other modules).
-MODEL_REGISTRY = Registry()
+def _tags(cls):
+    return [cls.tag] if isinstance(cls.tag, str) else list(cls.tag)
+
+
+def _check_base(tag, cls, base):
+    if base is not None and not issubclass(cls, base):
+        raise UnknownModelTagError(
+            f"Model tag {tag!r} names a {cls.type} model ({cls.__name__}), "
+            f"expected a subclass of {base.__name__}."
+        )
+
+
+#: Model ``type`` -> registry kind (sky-like models share one kind).
+_KIND_OF_TYPE = {"fov-bkg": "sky", "template-npred": "sky"}
+
+
+def _kind(cls):
+    return _KIND_OF_TYPE.get(cls.type, cls.type or "other")
+
+
+class ModelRegistry(Registry):
+    """Registry of all model classes, with one `Registry` per model kind.
+
+    As in Gammapy, short aliases are unique only within a kind: ``"gauss"`` is
+    both `~gammaray.modeling.models.GaussianSpatialModel` and
+    `~gammaray.modeling.models.GaussianTemporalModel`. The per-kind registries
+    (``registry.kinds["spectral"]``, exported as ``SPECTRAL_MODEL_REGISTRY``
+    etc.) resolve every tag. This flat mapping holds every tag that is unique
+    across kinds; ``get_cls`` with a ``base`` class looks the tag up in that
+    base's kind, and without one refuses an ambiguous alias with a message
+    naming its candidates.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.kinds = {
+            kind: Registry()
+            for kind in ("spectral", "spatial", "temporal", "prior", "sky")
+        }
+        self._shared = {}
+
+    def register(self, cls):
+        """Register ``cls`` in its kind and in the flat mapping; returns ``cls``."""
+        self.kinds.setdefault(_kind(cls), Registry()).register(cls)
+        for tag in _tags(cls):
+            if tag in self._shared:
+                self._shared[tag][_kind(cls)] = cls
+                continue
+            other = self.get(tag)
+            if other is None or _kind(other) == _kind(cls):
+                self[tag] = cls
+            else:
+                del self[tag]
+                self._shared[tag] = {_kind(other): other, _kind(cls): cls}
+        return cls
+
+    def get_cls(self, tag, base=None):
+        """Class registered under ``tag``, in the kind of ``base`` if given.
+
+        Parameters
+        ----------
+        tag : str
+            Model tag (e.g. ``"PowerLawSpectralModel"``, ``"pl"``, ``"gauss"``).
+        base : type, optional
+            Required base class (e.g. ``SpectralModel``); its ``type`` selects
+            the per-kind registry, so shared aliases resolve.
+        """
+        kind = _kind(base) if base is not None and base.type is not None else None
+        if kind in self.kinds:
+            registry = self.kinds[kind]
+            if tag not in registry and tag in self:
+                _check_base(tag, self[tag], base)
+            return registry.get_cls(tag, base=base)
+        if tag in self._shared:
+            candidates = ", ".join(
+                f"{c.__name__} ({k})" for k, c in self._shared[tag].items()
+            )
+            raise UnknownModelTagError(
+                f"Model tag {tag!r} is shared by several model kinds: {candidates}. "
+                f"Use the full class name or the registry of the kind, e.g. "
+                f"SPATIAL_MODEL_REGISTRY.get_cls({tag!r})."
+            )
+        return super().get_cls(tag, base=base)
+
+    def tags(self, base=None):
+        """All tags (shared aliases included), optionally of subclasses of ``base``."""
+        tags = [t for reg in self.kinds.values() for t in reg.tags(base)]
+        return list(dict.fromkeys(tags))
+
+    def __str__(self):
+        lines = []
+        for kind, reg in self.kinds.items():
+            lines += [f"{kind} models:", str(reg).split("\n", 2)[-1], ""]
+        return "\n".join(lines).rstrip()
+
+
+#: Registry of all model classes, with per-kind registries in ``.kinds``.
+MODEL_REGISTRY = ModelRegistry()
 
 
 class _ParameterDescriptor:
@@ -358,6 +451,17 @@ class ModelBase:
                     f"are {list(pars)}."
                 )
             pars[name].update_from_dict(item)
+
+    def _check_default_units(self):
+        """Raise `UnitMismatchError` if a parameter's unit differs in kind from its default."""
+        defaults = self._default_parameters_dict
+        for name, par in self._parameters_dict.items():
+            default = defaults.get(name)
+            if default is not None and not par.unit.is_equivalent(default.unit):
+                raise UnitMismatchError(
+                    f"{type(self).__name__} parameter {name!r} has unit {par.unit!r}, "
+                    f"not convertible to {default.unit!r}; fix the unit in the model file."
+                )
 
     # ---- misc ----------------------------------------------------------------
     def copy(self, **kwargs):

@@ -564,8 +564,10 @@ class DatasetModels(collections.abc.Sequence):
         for component in data["components"] or []:
             component = _resolve_filenames(component, path)
             tag = component.get("type", "SkyModel")
-            model_cls = MODEL_REGISTRY.get_cls(tag)
-            if not issubclass(model_cls, base):
+            model_cls = MODEL_REGISTRY.kinds["sky"].get(tag)
+            if model_cls is None and tag not in MODEL_REGISTRY.tags():
+                MODEL_REGISTRY.kinds["sky"].get_cls(tag)  # raises UnknownModelTagError
+            if model_cls is None or not issubclass(model_cls, base):
                 raise InvalidModelFileError(
                     f"Component {component.get('name')!r} has type {tag!r}, which is not "
                     "a sky model; use SkyModel, FoVBackgroundModel or TemplateNPredModel."

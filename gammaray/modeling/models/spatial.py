@@ -453,14 +453,7 @@ class SpatialModel(ModelBase):
 
     def _update_parameters_from_dict(self, items):
         super()._update_parameters_from_dict(items)
-        defaults = self._default_parameters_dict
-        for name, par in self._parameters_dict.items():
-            default = defaults.get(name)
-            if default is not None and not par.unit.is_equivalent(default.unit):
-                raise UnitMismatchError(
-                    f"{type(self).__name__} parameter {name!r} has unit {par.unit!r}, "
-                    f"not convertible to {default.unit!r}; fix the unit in the model file."
-                )
+        self._check_default_units()
 
     @classmethod
     def _from_dict(cls, data, **kwargs):
@@ -553,7 +546,7 @@ class GaussianSpatialModel(SpatialModel):
         Frame.
     """
 
-    tag = ["GaussianSpatialModel"]
+    tag = ["GaussianSpatialModel", "gauss"]
     lon_0 = Parameter("lon_0", "0 deg")
     lat_0 = Parameter("lat_0", "0 deg", min=-90, max=90)
     sigma = Parameter("sigma", "1 deg", min=0)

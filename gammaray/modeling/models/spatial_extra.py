@@ -132,7 +132,7 @@ class ConstantSpatialModel(SpatialModel):
         Surface brightness (``sr-1``).
     """
 
-    tag = ["ConstantSpatialModel"]
+    tag = ["ConstantSpatialModel", "const"]
     value = Parameter("value", "1 sr-1", frozen=True)
     is_normalized = False
 

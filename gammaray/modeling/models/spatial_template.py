@@ -64,7 +64,7 @@ class TemplateSpatialModel(SpatialModel):
         File the template is read from / written to (stored in the YAML).
     """
 
-    tag = ["TemplateSpatialModel"]
+    tag = ["TemplateSpatialModel", "template"]
 
     def __init__(
         self,
@@ -358,7 +358,7 @@ class PiecewiseNormSpatialModel(SpatialModel):
         Frame of the nodes.
     """
 
-    tag = ["PiecewiseNormSpatialModel"]
+    tag = ["PiecewiseNormSpatialModel", "piecewise-norm"]
     is_normalized = False
 
     def __init__(self, coords, norms=None, frame="icrs", **kwargs):

@@ -274,7 +274,17 @@ class SuperExpCutoffPowerLaw3FGLSpectralModel(SpectralModel):
         return pwl * cutoff
 
 
-class SuperExpCutoffPowerLaw4FGLSpectralModel(SpectralModel):
+class _SuperExpCutoff4FGLBase(SpectralModel):
+    """Parameters shared by the 4FGL super-exponential-cutoff power laws (no tag)."""
+
+    amplitude = Parameter("amplitude", "1e-12 cm-2 s-1 TeV-1", is_norm=True)
+    reference = Parameter("reference", "1 TeV", frozen=True)
+    expfactor = Parameter("expfactor", 1e-2)
+    index_1 = Parameter("index_1", 1.5)
+    index_2 = Parameter("index_2", 2.0)
+
+
+class SuperExpCutoffPowerLaw4FGLSpectralModel(_SuperExpCutoff4FGLBase):
     """4FGL (DR1/DR2) super-exponential-cutoff power law.
 
     ``dN/dE = amplitude (E/reference)^-index_1 exp(expfactor (reference^index_2 - E^index_2))``
@@ -295,11 +305,6 @@ class SuperExpCutoffPowerLaw4FGLSpectralModel(SpectralModel):
     """
 
     tag = ["SuperExpCutoffPowerLaw4FGLSpectralModel", "secpl-4fgl"]
-    amplitude = Parameter("amplitude", "1e-12 cm-2 s-1 TeV-1", is_norm=True)
-    reference = Parameter("reference", "1 TeV", frozen=True)
-    expfactor = Parameter("expfactor", 1e-2)
-    index_1 = Parameter("index_1", 1.5)
-    index_2 = Parameter("index_2", 2.0)
 
     @staticmethod
     def evaluate(energy, amplitude, reference, expfactor, index_1, index_2):
@@ -312,33 +317,17 @@ class SuperExpCutoffPowerLaw4FGLSpectralModel(SpectralModel):
         return pwl * np.exp(expfactor * (np.power(e0, index_2) - np.power(e, index_2)))
 
 
-class SuperExpCutoffPowerLaw4FGLDR3SpectralModel(SpectralModel):
+class SuperExpCutoffPowerLaw4FGLDR3SpectralModel(_SuperExpCutoff4FGLBase):
     """4FGL-DR3 super-exponential-cutoff power law.
 
     ``dN/dE = amplitude x^(d/b - index_1) exp(d/b^2 (1 - x^b))`` with
     ``x = E / reference``, ``d = expfactor`` and ``b = index_2``; the
     ``b -> 0`` limit ``x^(-index_1 - d/2 ln x)`` is handled by a series.
-
-    Parameters
-    ----------
-    amplitude : `~astropy.units.Quantity`
-        Normalisation (default ``1e-12 cm-2 s-1 TeV-1``).
-    reference : `~astropy.units.Quantity`
-        Reference energy (default 1 TeV, frozen).
-    expfactor : float
-        Curvature at the reference energy (default 0.01).
-    index_1 : float
-        Index at the reference energy (default 1.5).
-    index_2 : float
-        Cutoff exponent (default 2).
+    Parameters as `SuperExpCutoffPowerLaw4FGLSpectralModel`, with ``expfactor``
+    the curvature and ``index_1`` the index at the reference energy.
     """
 
     tag = ["SuperExpCutoffPowerLaw4FGLDR3SpectralModel", "secpl-4fgl-dr3"]
-    amplitude = Parameter("amplitude", "1e-12 cm-2 s-1 TeV-1", is_norm=True)
-    reference = Parameter("reference", "1 TeV", frozen=True)
-    expfactor = Parameter("expfactor", 1e-2)
-    index_1 = Parameter("index_1", 1.5)
-    index_2 = Parameter("index_2", 2.0)
 
     @staticmethod
     def evaluate(energy, amplitude, reference, expfactor, index_1, index_2):
@@ -356,6 +345,21 @@ class SuperExpCutoffPowerLaw4FGLDR3SpectralModel(SpectralModel):
         exact = (np.expm1(y_safe) - y_safe) / b_safe**2
         curvature = np.where(small, series, exact)
         return amplitude * np.exp(-g * x - d * curvature)
+
+
+def _log_parabola(energy, norm, reference, alpha, beta, log=np.log):
+    """``norm x^(-alpha - beta log(x))`` with ``x = energy / reference``."""
+    xx = _ratio(energy, reference)
+    exponent = -alpha - beta * log(xx)
+    return norm * np.power(xx, u.Quantity(exponent).value)
+
+
+def _log_parabola_peak(model, base):
+    """Peak energy of ``E^2 dN/dE`` of a log parabola with curvature in log_base."""
+    beta = model.beta.value
+    if beta <= 0:
+        return np.nan * model.reference.unit
+    return model.reference.quantity * base ** ((2 - model.alpha.value) / (2 * beta))
 
 
 class LogParabolaSpectralModel(SpectralModel):
@@ -388,17 +392,12 @@ class LogParabolaSpectralModel(SpectralModel):
     @staticmethod
     def evaluate(energy, amplitude, reference, alpha, beta):
         """dN/dE."""
-        xx = _ratio(energy, reference)
-        exponent = -alpha - beta * np.log(xx)
-        return amplitude * np.power(xx, u.Quantity(exponent).value)
+        return _log_parabola(energy, amplitude, reference, alpha, beta)
 
     @property
     def e_peak(self):
         """Peak energy of ``E^2 dN/dE``: ``reference exp((2 - alpha) / (2 beta))``."""
-        beta = self.beta.value
-        if beta <= 0:
-            return np.nan * self.reference.unit
-        return self.reference.quantity * np.exp((2 - self.alpha.value) / (2 * beta))
+        return _log_parabola_peak(self, np.e)
 
 
 class LogParabola2SpectralModel(SpectralModel):
@@ -429,17 +428,12 @@ class LogParabola2SpectralModel(SpectralModel):
     @staticmethod
     def evaluate(energy, amplitude, reference, alpha, beta):
         """dN/dE."""
-        xx = _ratio(energy, reference)
-        exponent = -alpha - beta * np.log10(xx)
-        return amplitude * np.power(xx, u.Quantity(exponent).value)
+        return _log_parabola(energy, amplitude, reference, alpha, beta, log=np.log10)
 
     @property
     def e_peak(self):
         """Peak energy of ``E^2 dN/dE``: ``reference 10^((2 - alpha) / (2 beta))``."""
-        beta = self.beta.value
-        if beta <= 0:
-            return np.nan * self.reference.unit
-        return self.reference.quantity * 10 ** ((2 - self.alpha.value) / (2 * beta))
+        return _log_parabola_peak(self, 10.0)
 
     def to_log_parabola(self):
         """The equivalent `LogParabolaSpectralModel` (natural-log curvature)."""
@@ -475,6 +469,4 @@ class LogParabolaNormSpectralModel(SpectralModel):
     @staticmethod
     def evaluate(energy, norm, reference, alpha, beta):
         """Norm factor."""
-        xx = _ratio(energy, reference)
-        exponent = -alpha - beta * np.log(xx)
-        return norm * np.power(xx, u.Quantity(exponent).value)
+        return _log_parabola(energy, norm, reference, alpha, beta)

@@ -11,8 +11,6 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-from gammaray.utils.errors import UnitMismatchError
-
 from ..parameter import Parameter
 from .core import ModelBase
 
@@ -218,14 +216,7 @@ class TemporalModel(ModelBase):
 
     def _update_parameters_from_dict(self, items):
         super()._update_parameters_from_dict(items)
-        defaults = self._default_parameters_dict
-        for name, par in self._parameters_dict.items():
-            default = defaults.get(name)
-            if default is not None and not par.unit.is_equivalent(default.unit):
-                raise UnitMismatchError(
-                    f"{type(self).__name__} parameter {name!r} has unit {par.unit!r}, "
-                    f"not convertible to {default.unit!r}; fix the unit in the model file."
-                )
+        self._check_default_units()
 
     @classmethod
     def _from_dict(cls, data, **kwargs):
@@ -241,7 +232,7 @@ def _t_ref_parameter():
 class ConstantTemporalModel(TemporalModel):
     """Constant norm of one (no parameters)."""
 
-    tag = ["ConstantTemporalModel"]
+    tag = ["ConstantTemporalModel", "const"]
 
     @staticmethod
     def evaluate(time):
@@ -321,7 +312,7 @@ class GaussianTemporalModel(TemporalModel):
         Width (``d``).
     """
 
-    tag = ["GaussianTemporalModel"]
+    tag = ["GaussianTemporalModel", "gauss"]
     t_ref = Parameter("t_ref", T_REF_DEFAULT.mjd, unit="d", frozen=False)
     sigma = Parameter("sigma", "1 d", frozen=False)
 

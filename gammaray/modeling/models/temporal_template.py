@@ -45,7 +45,7 @@ class LightCurveTemplateTemporalModel(TemporalModel):
         Interpolation in time.
     """
 
-    tag = ["LightCurveTemplateTemporalModel"]
+    tag = ["LightCurveTemplateTemporalModel", "template"]
     t_ref = Parameter("t_ref", T_REF_DEFAULT.mjd, unit="d", frozen=True)
 
     def __init__(self, map, t_ref=None, filename=None, method="linear", **kwargs):
