@@ -15,7 +15,6 @@ from pathlib import Path
 
 import astropy.units as u
 import matplotlib.pyplot as plt
-import numpy as np
 
 from gammaray.datasets import Datasets, FluxPointsDataset, SpectrumDatasetOnOff
 from gammaray.estimators import FluxPoints
@@ -75,17 +74,11 @@ def plot(datasets, spectral, filename):
     """Plot the joint model SED with the HAWC points, the H.E.S.S. excess and the
     Fermi-LAT counts spectrum, each with the model prediction."""
     fig, axes = plt.subplots(1, 3, figsize=(19, 5))
-    # the model SED in the flux points' display units (TeV, erg cm-2 s-1), with
-    # its 1-sigma band from the fit covariance
-    energy = np.geomspace(0.01, 200, 100) * u.TeV
-    dnde, dnde_err = spectral.evaluate_error(energy)
-    e2dnde = (energy**2 * dnde).to_value("erg cm-2 s-1")
-    e2dnde_err = (energy**2 * dnde_err).to_value("erg cm-2 s-1")
+    # the model SED with its 1-sigma band from the fit covariance
     ax = axes[0]
-    ax.plot(energy.value, e2dnde, label="Joint model")
-    ax.fill_between(
-        energy.value, e2dnde - e2dnde_err, e2dnde + e2dnde_err, alpha=0.3, lw=0
-    )
+    energy_bounds = [0.01, 200] * u.TeV
+    spectral.plot(energy_bounds, ax=ax, sed_type="e2dnde", label="Joint model")
+    spectral.plot_error(energy_bounds, ax=ax, sed_type="e2dnde", alpha=0.3)
     datasets["HAWC"].data.plot(ax=ax, sed_type="e2dnde", label="HAWC flux points")
     ax.set_title("Crab Nebula SED (joint fit)")
     ax.legend()

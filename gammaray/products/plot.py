@@ -3,28 +3,20 @@
 import numpy as np
 from astropy import units as u
 
+from gammaray.modeling.models.spectral import (
+    SED_LABELS,
+    SED_PLOT_ENERGY_UNIT,
+    SED_PLOT_UNITS,
+)
 from gammaray.utils.errors import AxisError
 
 from .utils import check_sed_type
 
 __all__ = ["DEFAULT_UNIT", "plot_flux_points", "plot_ts_profiles"]
 
-#: Default display units per SED type.
-DEFAULT_UNIT = {
-    "likelihood": u.Unit(""),
-    "dnde": u.Unit("cm-2 s-1 TeV-1"),
-    "e2dnde": u.Unit("erg cm-2 s-1"),
-    "flux": u.Unit("cm-2 s-1"),
-    "eflux": u.Unit("erg cm-2 s-1"),
-}
-
-_SED_LABELS = {
-    "likelihood": "Norm",
-    "dnde": "dN/dE",
-    "e2dnde": "E² dN/dE",
-    "flux": "Flux",
-    "eflux": "Energy flux",
-}
+#: Default display units per SED type (the same as for spectral-model plots).
+DEFAULT_UNIT = SED_PLOT_UNITS
+_SED_LABELS = SED_LABELS
 
 
 def _as_2d(m, x_name):
@@ -49,10 +41,11 @@ def _x_values(fp, x_name, time_format):
         lo = center - axis.time_min.datetime
         hi = axis.time_max.datetime - center
         return center, (lo, hi), f"Time [{axis.time_mid.scale.upper()}]"
-    center = axis.center
-    lo = (center - axis.edges_min).to_value(center.unit)
-    hi = (axis.edges_max - center).to_value(center.unit)
-    return center.value, (lo, hi), f"Energy [{center.unit.to_string()}]"
+    unit = SED_PLOT_ENERGY_UNIT if axis.unit.is_equivalent("TeV") else axis.unit
+    center = axis.center.to(unit)
+    lo = (center - axis.edges_min).to_value(unit)
+    hi = (axis.edges_max - center).to_value(unit)
+    return center.value, (lo, hi), f"Energy [{unit.to_string()}]"
 
 
 def plot_flux_points(
@@ -85,7 +78,7 @@ def plot_flux_points(
         flux = flux * energy**energy_power
     unit = DEFAULT_UNIT[sed_type]
     if energy_power:
-        unit = unit * u.TeV**energy_power
+        unit = unit * SED_PLOT_ENERGY_UNIT**energy_power
     flux = flux.to(unit)
 
     errn, errp = fp._plot_get_flux_err(sed_type=sed_type)

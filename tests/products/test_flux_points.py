@@ -449,3 +449,26 @@ def test_region_map_from_dict():
     table, model = _synthetic()
     fp = FluxPoints.from_table(table, reference_model=model)
     assert isinstance(fp.norm, RegionNDMap)
+
+
+def test_model_and_flux_points_plot_in_the_same_units(gammaray_data):
+    import matplotlib.pyplot as plt
+
+    from gammaray.modeling.models import PowerLawSpectralModel
+
+    fp = FluxPoints.read(
+        gammaray_data / "hawc/crab_flux/HAWC19_flux_points.fits", sed_type="dnde"
+    )
+    model = PowerLawSpectralModel(
+        amplitude="2.3e-13 cm-2 s-1 TeV-1", reference="7 TeV", index=2.8
+    )
+    fig, ax = plt.subplots()
+    # energy bounds in GeV must still draw in the flux points' TeV axis
+    model.plot([1e3, 1e5] * u.GeV, ax=ax, sed_type="e2dnde")
+    fp.plot(ax=ax, sed_type="e2dnde")
+    line = ax.lines[0]
+    np.testing.assert_allclose(line.get_xdata()[[0, -1]], [1, 100])
+    expected = (7 * u.TeV) ** 2 * 2.3e-13 * u.Unit("cm-2 s-1 TeV-1")
+    y7 = np.interp(np.log(7), np.log(line.get_xdata()), line.get_ydata())
+    assert y7 == pytest.approx(expected.to_value("erg cm-2 s-1"), rel=1e-3)
+    assert "erg" in ax.get_ylabel() and "TeV" in ax.get_xlabel()

@@ -25,12 +25,34 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ENERGY_MIN = 0.1 * u.TeV
 DEFAULT_ENERGY_MAX = 100 * u.TeV
-_SED_LABELS = {
+SED_LABELS = {
+    "likelihood": "Norm",
     "dnde": "dN/dE",
-    "e2dnde": "E^2 dN/dE",
+    "e2dnde": "E² dN/dE",
     "flux": "Flux",
     "eflux": "Energy flux",
 }
+_SED_LABELS = SED_LABELS
+
+#: Display units of SED plots (shared by models and flux points so they overlay).
+SED_PLOT_UNITS = {
+    "likelihood": u.Unit(""),
+    "dnde": u.Unit("cm-2 s-1 TeV-1"),
+    "e2dnde": u.Unit("erg cm-2 s-1"),
+    "flux": u.Unit("cm-2 s-1"),
+    "eflux": u.Unit("erg cm-2 s-1"),
+}
+
+#: Energy unit of the x axis of SED plots.
+SED_PLOT_ENERGY_UNIT = u.TeV
+
+
+def sed_plot_unit(sed_type, energy_power=0):
+    """Display unit of an SED quantity multiplied by ``E ** energy_power``."""
+    unit = SED_PLOT_UNITS[sed_type]
+    if energy_power:
+        unit = unit * SED_PLOT_ENERGY_UNIT**energy_power
+    return unit
 
 
 def integrate_spectrum(func, energy_min, energy_max, ndecade=20, order=10, breaks=None):
@@ -474,7 +496,9 @@ class SpectralModel(ModelBase):
 
         ax = plt.gca() if ax is None else ax
         energy, value, _ = self._plot_values(energy_bounds, sed_type, n_points, False)
-        value = value * energy**energy_power
+        unit = sed_plot_unit(sed_type, energy_power)
+        energy = energy.to(SED_PLOT_ENERGY_UNIT)
+        value = (value * energy**energy_power).to(unit)
         ax.plot(energy.value, value.value, **kwargs)
         self._plot_format_ax(ax, energy, value, sed_type, energy_power)
         return ax
@@ -501,8 +525,10 @@ class SpectralModel(ModelBase):
         energy, value, error = self._plot_values(
             energy_bounds, sed_type, n_points, True
         )
+        unit = sed_plot_unit(sed_type, energy_power)
+        energy = energy.to(SED_PLOT_ENERGY_UNIT)
         factor = energy**energy_power
-        value, error = value * factor, error * factor
+        value, error = (value * factor).to(unit), (error * factor).to(unit)
         ax.fill_between(
             energy.value, (value - error).value, (value + error).value, **kwargs
         )

@@ -277,9 +277,9 @@ def test_plot(tmp_path):
         pl.plot_error([0.1, 100] * u.TeV, ax=ax, sed_type=sed_type, n_points=20)
     assert len(ax.lines) == 4 and len(ax.collections) == 4
     x, y = ax.lines[1].get_data()
-    np.testing.assert_allclose(
-        y, 1e-12 * np.ones(20), rtol=1e-10
-    )  # E^2 dN/dE of index 2
+    # E^2 dN/dE of index 2, drawn in erg cm-2 s-1 (the flux-point display unit)
+    expected = (1e-12 * u.Unit("TeV cm-2 s-1")).to_value("erg cm-2 s-1")
+    np.testing.assert_allclose(y, expected * np.ones(20), rtol=1e-10)
     ax2 = pl.plot([0.1, 100] * u.TeV, energy_power=2)
     assert ax2.get_xscale() == "log"
     with pytest.raises(ValueError, match="sed_type"):
