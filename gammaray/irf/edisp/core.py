@@ -1,7 +1,11 @@
 """Offset-dependent energy dispersion (GADF ``EDISP_2D``)."""
 
+import warnings
+
 import astropy.units as u
 import numpy as np
+
+from gammaray.utils.errors import FormatWarning
 
 from ..core import IRF
 from .kernel import EDispKernel
@@ -26,6 +30,38 @@ class EnergyDispersion2D(IRF):
     tag = "edisp_2d"
     required_axes = ["energy_true", "migra", "offset"]
     default_interp_kwargs = dict(fill_value=0.0, values_scale="lin")
+
+    @classmethod
+    def from_table(cls, table, format="gadf-dl3"):
+        """Energy dispersion from a GADF ``EDISP_2D`` table.
+
+        The format stores a probability density in ``migra``. Some files (e.g.
+        the CTA prod5 IRFs) store the probability per ``migra`` bin instead:
+        their rows sum to one while the density integrates to the bin width.
+        Such tables are converted to a density with a `FormatWarning`.
+        """
+        edisp = super().from_table(table, format=format)
+        data = np.asarray(edisp.data, dtype=float)
+        width = edisp.axes["migra"].bin_width.to_value("")
+        sums = data.sum(axis=1)
+        integrals = (data * width[None, :, None]).sum(axis=1)
+        filled = sums > 0
+        per_bin = (
+            filled.any()
+            and np.allclose(sums[filled], 1, atol=1e-3)
+            and np.median(integrals[filled]) < 0.5
+        )
+        if per_bin:
+            source = table.meta.get("_GR_SOURCE", "the table")
+            warnings.warn(
+                f"{source}: the energy-dispersion MATRIX holds probabilities per "
+                "migra bin (rows sum to 1) instead of a density in migra; it was "
+                "divided by the migra bin width.",
+                FormatWarning,
+                stacklevel=2,
+            )
+            edisp.data = (data / width[None, :, None]).astype(edisp.data.dtype)
+        return edisp
 
     @classmethod
     def from_gauss(
