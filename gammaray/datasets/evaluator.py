@@ -23,6 +23,7 @@ import logging
 import numpy as np
 from astropy import units as u
 
+from gammaray.modeling.models.spatial import point_source_pixel_weights
 from gammaray.utils.errors import InvalidModelError, ZeroExposureError
 
 __all__ = ["MapEvaluator", "PSF_CONTAINMENT", "PSF_MAX_RADIUS", "CUTOUT_MARGIN"]
@@ -389,7 +390,7 @@ class MapEvaluator:
         self._edisp_matrix = np.ascontiguousarray(kernel.pdf_matrix, dtype=float)
 
     def _setup_point(self, cut):
-        """Fast bilinear pixel weights of a point source (frame rotation cached)."""
+        """Fast pixel weights of a point source (frame rotation cached)."""
         self._point = None
         spatial = self.model.spatial_model
         if cut is None or spatial is None or not _is_point(spatial):
@@ -428,20 +429,7 @@ class MapEvaluator:
         if info["matrix"] is not None:
             lon, lat = _vec_to_lonlat(info["matrix"] @ _lonlat_to_vec(lon, lat))
         x, y = info["wcs"].wcs_world2pix(np.array([lon]), np.array([lat]), 0)
-        x, y = float(x[0]), float(y[0])
-        values = np.zeros(info["shape"])
-        ny, nx = info["shape"]
-        x0, y0 = int(np.floor(x)), int(np.floor(y))
-        dx, dy = x - x0, y - y0
-        for ix, iy, w in (
-            (x0, y0, (1 - dx) * (1 - dy)),
-            (x0 + 1, y0, dx * (1 - dy)),
-            (x0, y0 + 1, (1 - dx) * dy),
-            (x0 + 1, y0 + 1, dx * dy),
-        ):
-            if 0 <= ix < nx and 0 <= iy < ny:
-                values[iy, ix] += w
-        return values
+        return point_source_pixel_weights(float(x[0]), float(y[0]), info["shape"])
 
     def _compute_conv(self, spatial):
         """PSF(exposure x spatial) per true-energy bin, flattened to (n_true, n_pix)."""

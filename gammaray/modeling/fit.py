@@ -329,7 +329,7 @@ class Fit:
             raise FitError(
                 "No free parameters to fit; unfreeze at least one parameter."
             )
-        unique.check_limits()
+        free.check_limits()  # frozen parameters may sit on a bound
         free.autoscale()
         opts = dict(self.optimize_opts)
         backend = opts.pop("backend", self.backend)

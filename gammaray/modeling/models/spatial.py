@@ -469,6 +469,48 @@ def _check_angle(value, what):
     return value
 
 
+def point_source_pixel_weights(x, y, shape):
+    """Share a point source's flux between pixels, smoothly in its position.
+
+    The weights are the quadratic B-spline around the pixel position
+    ``(x, y)`` (pixel centres at integers): nine pixels, summing to one, with
+    their centroid at ``(x, y)``. Unlike bilinear sharing they are
+    continuously differentiable in the position, so fits of a point-source
+    position do not stall on kinks at pixel centres; the smoothing (0.5 pixel
+    r.m.s.) is negligible against any PSF. Weights falling outside the image
+    are dropped.
+
+    Parameters
+    ----------
+    x, y : float
+        Pixel coordinates of the source.
+    shape : tuple of int
+        Image shape ``(ny, nx)``.
+
+    Returns
+    -------
+    weights : `~numpy.ndarray`
+        Image of weights.
+    """
+    values = np.zeros(tuple(shape), dtype=float)
+    ny, nx = values.shape
+    ix0, iy0 = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+    wx = _bspline2(x - ix0)
+    wy = _bspline2(y - iy0)
+    ix = ix0 + np.arange(-1, 2)
+    iy = iy0 + np.arange(-1, 2)
+    okx = (ix >= 0) & (ix < nx)
+    oky = (iy >= 0) & (iy < ny)
+    if okx.any() and oky.any():
+        values[np.ix_(iy[oky], ix[okx])] = np.outer(wy[oky], wx[okx])
+    return values
+
+
+def _bspline2(t):
+    """Quadratic B-spline weights of pixels -1, 0, +1 for an offset ``t`` in [-0.5, 0.5]."""
+    return np.array([0.5 * (0.5 - t) ** 2, 0.75 - t**2, 0.5 * (0.5 + t) ** 2])
+
+
 class PointSpatialModel(SpatialModel):
     """Point source.
 
@@ -503,16 +545,7 @@ class PointSpatialModel(SpatialModel):
     def _bilinear(self, image):
         x, y = image.coord_to_pix({"skycoord": self.position})
         x, y = float(np.ravel(x)[0]), float(np.ravel(y)[0])
-        values = np.zeros(image.data_shape, dtype=float)
-        ny, nx = values.shape[-2:]
-        x0, y0 = int(np.floor(x)), int(np.floor(y))
-        dx, dy = x - x0, y - y0
-        ix = np.array([x0, x0 + 1, x0, x0 + 1])
-        iy = np.array([y0, y0, y0 + 1, y0 + 1])
-        w = np.array([(1 - dx) * (1 - dy), dx * (1 - dy), (1 - dx) * dy, dx * dy])
-        ok = (ix >= 0) & (ix < nx) & (iy >= 0) & (iy < ny)
-        np.add.at(values, (iy[ok], ix[ok]), w[ok])
-        return values
+        return point_source_pixel_weights(x, y, image.data_shape[-2:])
 
     def _integrate_wcs(self, geom, oversampling_factor=None):
         return self._bilinear(geom.to_image())

@@ -67,17 +67,36 @@ def test_small_gaussian_on_coarse_grid():
     assert abs(rough.data.sum() - 1) > 0.1
 
 
-def test_point_source_coarse_grid_bilinear():
+def test_point_source_coarse_grid_smooth_weights():
     geom = WcsGeom.create(npix=(5, 5), binsz=1.0, skydir=(0, 0), frame="galactic")
     model = PointSpatialModel(lon_0="0.25 deg", lat_0="0 deg", frame="galactic")
     data = model.integrate_geom(geom).data
     assert data.sum() == pytest.approx(1, abs=1e-12)
-    # 0.25 pixel to the east (negative x direction) of the central pixel
+    # the weights' centroid is the source position
     x, y = geom.coord_to_pix({"skycoord": model.position})
-    ix0 = int(np.floor(x[0]))
-    dx = x[0] - ix0
-    assert data[2, ix0] == pytest.approx(1 - dx, rel=1e-9)
-    assert data[2, ix0 + 1] == pytest.approx(dx, rel=1e-9)
+    iy, ix = np.indices(data.shape)
+    assert (data * ix).sum() == pytest.approx(x[0], abs=1e-12)
+    assert (data * iy).sum() == pytest.approx(y[0], abs=1e-12)
+    # quadratic B-spline along x for an offset t from the nearest pixel centre
+    ix0 = int(np.floor(x[0] + 0.5))
+    t = x[0] - ix0
+    expected = [0.5 * (0.5 - t) ** 2, 0.75 - t**2, 0.5 * (0.5 + t) ** 2]
+    np.testing.assert_allclose(data[2, ix0 - 1 : ix0 + 2] / 0.75, expected, rtol=1e-9)
+
+
+def test_point_source_weights_are_smooth_in_position():
+    from gammaray.modeling.models.spatial import point_source_pixel_weights
+
+    # continuous value and derivative across a pixel centre and a pixel edge
+    for x0 in (2.0, 2.5):
+        eps = 1e-6
+        w = [
+            point_source_pixel_weights(x, 2.0, (5, 5)) for x in (x0 - eps, x0, x0 + eps)
+        ]
+        np.testing.assert_allclose(w[0], w[1], atol=1e-5)
+        left = (w[1] - w[0]) / eps
+        right = (w[2] - w[1]) / eps
+        np.testing.assert_allclose(left, right, atol=1e-4)
 
 
 def test_gaussian_values():
