@@ -1,0 +1,166 @@
+"""Benchmark: reduce 40 H.E.S.S. DL3-DR1 observations to MapDatasets.
+
+Each of the first 40 observations of the hess-dl3-dr1 index is read fresh from
+disk and reduced to its own `MapDataset` centred on its pointing (4 x 3 deg of
+0.02 deg pixels, 6 energy bins 1-10 TeV, 20 true-energy bins 0.5-20 TeV,
+default `MapDatasetMaker` selection, ``SafeMaskMaker(["offset-max",
+"aeff-default"], offset_max="2 deg")``, ``FoVBackgroundMaker(method="scale")``),
+once serially and once with 2 worker processes (pool start-up included). Each
+mode runs in its own Python process so that the peak RSS figures are separate.
+The "streamed" mode creates each reference dataset when it is needed and keeps
+one result at a time; the other modes create all 40 references up front and
+keep all 40 results (~12 MB each), as ``DatasetsMaker.run`` returns them.
+Reference creation is included in the timings.
+
+Run: ``python benchmarks/bench_reduce_hess.py`` (``GAMMARAY_DATA`` must be set).
+Targets: < 0.1 s/observation serially, 2 workers >= 1.7x faster, serial peak
+RSS < 300 MB.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+N_OBS = 40
+
+
+def reduce(n_jobs, keep):
+    import astropy.units as u
+
+    from gammaray.data import DataStore
+    from gammaray.datasets import MapDataset
+    from gammaray.makers import (
+        DatasetsMaker,
+        FoVBackgroundMaker,
+        MapDatasetMaker,
+        SafeMaskMaker,
+    )
+    from gammaray.maps import MapAxis, WcsGeom
+
+    t_start = time.perf_counter()
+    data_store = DataStore.from_dir("$GAMMARAY_DATA/hess-dl3-dr1")
+    obs_ids = list(data_store.obs_table["OBS_ID"][:N_OBS])
+    observations = data_store.get_observations(obs_ids)
+    energy_axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=6)
+    energy_axis_true = MapAxis.from_energy_bounds(
+        "0.5 TeV", "20 TeV", nbin=20, name="energy_true"
+    )
+
+    def make_reference(obs):
+        geom = WcsGeom.create(
+            skydir=obs.get_pointing_icrs(obs.tmid),
+            width=(4, 3) * u.deg,
+            binsz=0.02 * u.deg,
+            axes=[energy_axis],
+        )
+        return MapDataset.create(
+            geom, energy_axis_true=energy_axis_true, name=f"ref-{obs.obs_id}"
+        )
+
+    makers = [
+        MapDatasetMaker(),
+        SafeMaskMaker(methods=["offset-max", "aeff-default"], offset_max="2 deg"),
+        FoVBackgroundMaker(method="scale"),
+    ]
+    maker = DatasetsMaker(
+        makers, stack_datasets=False, n_jobs=n_jobs, show_progress=False
+    )
+    t0 = time.perf_counter()
+    usage0 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage0.ru_utime + usage0.ru_stime
+    if keep:
+        references = [make_reference(obs) for obs in observations]
+        datasets = maker.run(None, observations, datasets=references)
+        total_counts = sum(float(d.counts.data.sum()) for d in datasets)
+    else:
+        # stream: one reference and one result alive at a time (what a
+        # pipeline that writes or stacks the results needs)
+        total_counts = 0.0
+        for obs in observations:
+            d = maker.make_dataset(make_reference(obs), obs)
+            total_counts += float(d.counts.data.sum())
+    elapsed = time.perf_counter() - t0
+    usage_self = resource.getrusage(resource.RUSAGE_SELF)
+    usage_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_self = usage_self.ru_utime + usage_self.ru_stime - cpu0
+    cpu_children = usage_children.ru_utime + usage_children.ru_stime
+    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "n_jobs": n_jobs,
+        "keep": keep,
+        "n_obs": len(obs_ids),
+        "elapsed_s": elapsed,
+        "setup_s": t0 - t_start,
+        "s_per_obs": elapsed / len(obs_ids),
+        "peak_rss_mb": rss_self,
+        "peak_rss_children_mb": rss_children,
+        "total_counts": total_counts,
+        "cpu_main_s": cpu_self,
+        "cpu_workers_s": cpu_children,
+    }
+
+
+def _run_mode(n_jobs, keep):
+    cmd = [sys.executable, __file__, "--worker", str(n_jobs)] + (
+        ["--keep"] if keep else []
+    )
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker is not None:
+        print(json.dumps(reduce(args.worker, args.keep)))
+        return
+    load_before = os.getloadavg()[0]
+    serial_stream = _run_mode(1, keep=False)
+    serial = _run_mode(1, keep=True)
+    parallel = _run_mode(2, keep=True)
+    assert (
+        serial["total_counts"]
+        == parallel["total_counts"]
+        == serial_stream["total_counts"]
+    )
+    print(
+        f"Reduced {serial['n_obs']} observations (4x3 deg, 0.02 deg, 6 x 20 energy bins)"
+    )
+    print(
+        f"  serial, streamed     : {serial_stream['elapsed_s']:6.2f} s "
+        f"= {serial_stream['s_per_obs']:.3f} s/obs, peak RSS {serial_stream['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"  serial, all kept     : {serial['elapsed_s']:6.2f} s "
+        f"= {serial['s_per_obs']:.3f} s/obs, peak RSS {serial['peak_rss_mb']:.0f} MB "
+        "(40 datasets held in memory)"
+    )
+    print(
+        f"  2 workers, all kept  : {parallel['elapsed_s']:6.2f} s "
+        f"= {parallel['s_per_obs']:.3f} s/obs (pool start-up included), "
+        f"main RSS {parallel['peak_rss_mb']:.0f} MB, worker RSS "
+        f"{parallel['peak_rss_children_mb']:.0f} MB"
+    )
+    print(
+        f"  speed-up 2 workers   : {serial['elapsed_s'] / parallel['elapsed_s']:.2f}x"
+    )
+    print(
+        f"  CPU time             : serial {serial['cpu_main_s']:.2f} s; 2 workers "
+        f"{parallel['cpu_workers_s']:.2f} s in workers + {parallel['cpu_main_s']:.2f} s in "
+        "the main process (a wall-clock speed-up needs 2 idle cores)"
+    )
+    print(
+        f"  machine: {os.cpu_count()} CPUs, 1-min load average {load_before:.2f} before / "
+        f"{os.getloadavg()[0]:.2f} after (other processes compete for the cores)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,557 @@
+"""`DatasetsMaker`: run a chain of makers over many observations, serially or in parallel."""
+
+import concurrent.futures
+import logging
+import multiprocessing
+import pickle
+import traceback
+import warnings
+
+import numpy as np
+
+from gammaray.utils.errors import GammarayError, GammarayWarning
+
+from .core import Maker, _light_copy
+
+__all__ = ["DatasetsMaker", "ReductionError"]
+
+log = logging.getLogger(__name__)
+
+_BACKENDS = ("multiprocessing", "dask", "ray")
+
+
+class ReductionError(GammarayError, RuntimeError):
+    """The reduction of an observation failed (the cause is chained).
+
+    Attributes
+    ----------
+    obs_id : int or None
+        Id of the observation that failed.
+    """
+
+    def __init__(self, message, obs_id=None):
+        super().__init__(message)
+        self.obs_id = obs_id
+
+    def __reduce__(self):
+        return (self.__class__, (self.args[0], self.obs_id))
+
+
+class _Failure:
+    """Picklable record of a failed observation (raised or skipped in the main process)."""
+
+    def __init__(self, obs_id, exc):
+        self.obs_id = obs_id
+        self.type_name = type(exc).__name__
+        self.message = str(exc)
+        self.traceback = "".join(traceback.format_exception(exc))
+        try:
+            import pickle
+
+            pickle.dumps(exc)
+            self.exc = exc
+        except Exception:  # unpicklable exceptions are reported as text
+            self.exc = None
+
+
+def _progress(iterable, total, show, desc):
+    if not show:
+        return iterable
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm is optional
+        return iterable
+    return tqdm(iterable, total=total, desc=desc, leave=False)
+
+
+class _EmptyDatasetRecipe:
+    """Geometries of an empty reference dataset, sent to workers instead of its zero maps."""
+
+    def __init__(self, dataset):
+        self.cls = type(dataset)
+        self.name = dataset.name
+        self.geoms = {
+            "geom": dataset.counts.geom,
+            "geom_exposure": dataset.exposure.geom
+            if dataset.exposure is not None
+            else None,
+            "geom_psf": dataset.psf.psf_map.geom if dataset.psf is not None else None,
+            "geom_edisp": dataset.edisp.edisp_map.geom
+            if dataset.edisp is not None
+            else None,
+        }
+        self.reference_time = dataset.gti.time_ref if dataset.gti is not None else None
+
+    @classmethod
+    def from_dataset(cls, dataset):
+        """Recipe for an empty `MapDataset`/`SpectrumDataset`, or None if it holds data."""
+        from gammaray.datasets import MapDataset, SpectrumDataset
+
+        if type(dataset) not in (MapDataset, SpectrumDataset):
+            return None
+        if dataset.models is not None or dataset.mask_fit is not None:
+            return None
+        if dataset.meta_table is not None or dataset.meta:
+            return None
+        if dataset.gti is not None and len(dataset.gti.table) > 0:
+            return None
+        maps = [dataset.counts, dataset.exposure, dataset.background, dataset.mask_safe]
+        if dataset.psf is not None:
+            maps += [dataset.psf.psf_map, dataset.psf.exposure_map]
+        if dataset.edisp is not None:
+            maps += [dataset.edisp.edisp_map, dataset.edisp.exposure_map]
+        for m in maps:
+            if m is not None and np.any(m.data):
+                return None
+        return cls(dataset)
+
+    def build(self):
+        """The empty dataset."""
+        kwargs = {"name": self.name}
+        if self.reference_time is not None:
+            kwargs["reference_time"] = self.reference_time
+        return self.cls.from_geoms(**self.geoms, **kwargs)
+
+
+def _reduce_one(makers, dataset, observation, cutout_width, cutout_mode, name):
+    """Reduce one observation (top-level function: importable by spawned workers)."""
+    obs_id = getattr(observation, "obs_id", None)
+    try:
+        if isinstance(dataset, _EmptyDatasetRecipe):
+            dataset = dataset.build()
+        if cutout_width is not None:
+            position = observation.get_pointing_icrs(observation.tmid)
+            dataset_obs = dataset.cutout(
+                position=position, width=cutout_width, mode=cutout_mode, name=name
+            )
+        else:
+            dataset_obs = _light_copy(dataset, name=name)
+        if dataset.models is not None:
+            dataset_obs.models = dataset.models.copy()
+        for maker in makers:
+            dataset_obs = maker.run(dataset=dataset_obs, observation=observation)
+        return dataset_obs
+    except Exception as exc:  # reported by obs id in the main process
+        return _Failure(obs_id, exc)
+
+
+def _reduce_task(args):
+    return _reduce_one(*args)
+
+
+# ----------------------------------------------------------------------------
+# compact transfer of results from worker processes
+# ----------------------------------------------------------------------------
+def _wcs_state(wcs):
+    """Binary state of a plain 2D celestial WCS (None if it has distortions)."""
+    if wcs.naxis != 2 or wcs.sip is not None:
+        return None
+    if any(
+        getattr(wcs, name, None) is not None
+        for name in ("cpdis1", "cpdis2", "det2im1", "det2im2")
+    ):
+        return None
+    prm = wcs.wcs
+    return {
+        "ctype": list(prm.ctype),
+        "cunit": [str(unit) for unit in prm.cunit],
+        "crval": np.array(prm.crval, dtype=float),
+        "crpix": np.array(prm.crpix, dtype=float),
+        "cdelt": np.array(prm.cdelt, dtype=float),
+        "pc": np.array(prm.get_pc(), dtype=float) if not prm.has_cd() else None,
+        "cd": np.array(prm.cd, dtype=float) if prm.has_cd() else None,
+        "lonpole": float(prm.lonpole),
+        "latpole": float(prm.latpole),
+        "radesys": prm.radesys,
+        "equinox": float(prm.equinox),
+        "dateobs": prm.dateobs,
+        "mjdobs": float(prm.mjdobs),
+        "pixel_shape": wcs.pixel_shape,
+    }
+
+
+def _build_wcs(state):
+    """Rebuild a WCS from `_wcs_state` (exact binary values, no header parsing)."""
+    from astropy.wcs import WCS
+
+    wcs = WCS(naxis=2)
+    prm = wcs.wcs
+    prm.ctype = state["ctype"]
+    prm.cunit = state["cunit"]
+    prm.crval = state["crval"]
+    prm.crpix = state["crpix"]
+    if state["cd"] is not None:
+        prm.cd = state["cd"]
+    else:
+        prm.cdelt = state["cdelt"]
+        prm.pc = state["pc"]
+    prm.lonpole = state["lonpole"]
+    prm.latpole = state["latpole"]
+    prm.radesys = state["radesys"]
+    if np.isfinite(state["equinox"]):
+        prm.equinox = state["equinox"]
+    if state["dateobs"]:
+        prm.dateobs = state["dateobs"]
+    if np.isfinite(state["mjdobs"]):
+        prm.mjdobs = state["mjdobs"]
+    prm.set()
+    if state["pixel_shape"] is not None:
+        wcs.pixel_shape = state["pixel_shape"]
+    return wcs
+
+
+class _Packed:
+    """A reduced dataset pickled with fast, exact WCS serialisation.
+
+    Astropy pickles a WCS as FITS header text that must be parsed again, which
+    dominates the cost of sending a dataset between processes (and rounds the
+    parameters); plain celestial WCS objects are sent as their binary
+    parameters instead.
+    """
+
+    def __init__(self, data):
+        self.data = data
+
+    @classmethod
+    def pack(cls, dataset):
+        import io
+
+        from astropy.wcs import WCS
+
+        class _Pickler(pickle.Pickler):
+            def reducer_override(self, obj):
+                if type(obj) is WCS:
+                    state = _wcs_state(obj)
+                    if state is not None:
+                        return _build_wcs, (state,)
+                return NotImplemented
+
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(dataset)
+        return cls(buffer.getvalue())
+
+    def unpack(self):
+        return pickle.loads(self.data)
+
+
+def _reduce_task_packed(args):
+    result = _reduce_one(*args)
+    if isinstance(result, _Failure):
+        return result
+    try:
+        return _Packed.pack(result)
+    except Exception:  # fall back to plain pickling
+        return result
+
+
+class DatasetsMaker(Maker):
+    """Run a chain of makers on every observation and collect or stack the datasets.
+
+    Parameters
+    ----------
+    makers : list of `Maker`
+        Makers applied in order to each observation; the first is usually a
+        `MapDatasetMaker` or `SpectrumDatasetMaker`.
+    stack_datasets : bool
+        Stack all datasets into one (True) or return one per observation.
+    n_jobs : int, optional
+        Number of parallel workers (default 1: serial).
+    cutout_mode : {"trim", "partial", "strict"}
+        Mode of the cutout around each pointing (see `cutout_width`).
+    cutout_width : `~astropy.units.Quantity`, optional
+        If given, each observation is reduced on a cutout of this width around
+        its pointing, then stacked (or returned) on that cutout.
+    parallel_backend : {"multiprocessing", "dask", "ray"}, optional
+        Parallel backend when ``n_jobs > 1`` (default multiprocessing).
+        ``"dask"`` submits to ``client`` or to a local cluster of ``n_jobs``
+        worker processes created for the run.
+    skip_failed : bool
+        Skip observations whose reduction fails (with a warning naming the
+        obs id) instead of raising `ReductionError`.
+    client : `dask.distributed.Client`, optional
+        Dask client for ``parallel_backend="dask"``.
+    show_progress : bool
+        Show a progress bar (tqdm) over the observations.
+    """
+
+    tag = "DatasetsMaker"
+
+    def __init__(
+        self,
+        makers,
+        stack_datasets=True,
+        n_jobs=None,
+        cutout_mode="trim",
+        cutout_width=None,
+        parallel_backend=None,
+        skip_failed=False,
+        client=None,
+        show_progress=True,
+    ):
+        makers = list(makers)
+        for maker in makers:
+            if not hasattr(maker, "run"):
+                raise TypeError(f"{maker!r} is not a maker (it has no run method).")
+        self.makers = makers
+        self.stack_datasets = stack_datasets
+        self.n_jobs = 1 if n_jobs is None else int(n_jobs)
+        if self.n_jobs < 1:
+            raise ValueError(f"n_jobs must be >= 1, got {n_jobs}.")
+        self.cutout_mode = cutout_mode
+        self.cutout_width = cutout_width
+        if parallel_backend is not None and parallel_backend not in _BACKENDS:
+            raise ValueError(
+                f"Unknown parallel_backend {parallel_backend!r}; use one of {_BACKENDS}."
+            )
+        self.parallel_backend = parallel_backend
+        self.skip_failed = skip_failed
+        self.client = client
+        self.show_progress = show_progress
+
+    @property
+    def _backend(self):
+        if self.parallel_backend is not None:
+            return self.parallel_backend
+        return "multiprocessing" if self.n_jobs > 1 else None
+
+    # ------------------------------------------------------------------ one obs
+    def make_dataset(self, dataset, observation):
+        """Reduce one observation with the maker chain.
+
+        Parameters
+        ----------
+        dataset : `~gammaray.datasets.MapDataset`
+            Reference dataset.
+        observation : `~gammaray.data.Observation`
+            Observation.
+
+        Returns
+        -------
+        dataset : `~gammaray.datasets.MapDataset`
+            Reduced dataset.
+        """
+        result = _reduce_one(
+            self.makers,
+            dataset,
+            observation,
+            self.cutout_width,
+            self.cutout_mode,
+            self._name(dataset, observation),
+        )
+        if isinstance(result, _Failure):
+            self._raise(result)
+        return result
+
+    def _name(self, dataset, observation):
+        if self.stack_datasets:
+            return None
+        obs_id = getattr(observation, "obs_id", None)
+        return str(obs_id) if obs_id is not None else None
+
+    @staticmethod
+    def _raise(failure):
+        message = (
+            f"The reduction of observation {failure.obs_id} failed: "
+            f"{failure.type_name}: {failure.message}"
+        )
+        error = ReductionError(message, obs_id=failure.obs_id)
+        if failure.exc is not None:
+            raise error from failure.exc
+        raise error
+
+    # ------------------------------------------------------------------ backends
+    def _tasks(self, dataset, observations, datasets):
+        for idx, obs in enumerate(observations):
+            ref = dataset if datasets is None else datasets[idx]
+            yield (
+                self.makers,
+                ref,
+                obs,
+                self.cutout_width,
+                self.cutout_mode,
+                self._name(ref, obs),
+            )
+
+    def _run_serial(self, tasks):
+        for task in tasks:
+            yield _reduce_task(task)
+
+    @staticmethod
+    def _compact(tasks):
+        """Replace empty reference datasets by their recipe (cheap to send to workers)."""
+        recipes = {}
+        for makers, ref, obs, width, mode, name in tasks:
+            key = id(ref)
+            if key not in recipes:
+                recipes[key] = _EmptyDatasetRecipe.from_dataset(ref) or ref
+            yield makers, recipes[key], obs, width, mode, name
+
+    def _run_multiprocessing(self, tasks):
+        tasks = self._compact(tasks)
+        context = multiprocessing.get_context()
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.n_jobs, mp_context=context
+        ) as pool:
+            for result in pool.map(_reduce_task_packed, tasks, chunksize=1):
+                yield result.unpack() if isinstance(result, _Packed) else result
+
+    def _run_dask(self, tasks):
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise ImportError(
+                "parallel_backend='dask' needs dask.distributed: pip install 'dask[distributed]'."
+            ) from exc
+        client = self.client
+        own = None
+        if client is None:
+            cluster = LocalCluster(
+                n_workers=self.n_jobs,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            client = Client(cluster)
+            own = (client, cluster)
+        try:
+            tasks = list(self._compact(tasks))
+            # large inputs (observations, reference datasets, makers with masks)
+            # are scattered to the workers instead of being embedded in the graph
+            makers = client.scatter([tasks[0][0]], hash=False)[0] if tasks else None
+            refs = {}
+            futures = []
+            for _, ref, obs, width, mode, name in tasks:
+                key = id(ref)
+                if key not in refs:
+                    refs[key] = client.scatter([ref], hash=False)[0]
+                obs_future = client.scatter([obs], hash=False)[0]
+                futures.append(
+                    client.submit(
+                        _reduce_one,
+                        makers,
+                        refs[key],
+                        obs_future,
+                        width,
+                        mode,
+                        name,
+                        pure=False,
+                    )
+                )
+            # collect in submission order (= observation order)
+            for future in futures:
+                yield future.result()
+                future.release()
+        finally:
+            if own is not None:
+                own[0].close()
+                own[1].close()
+
+    @staticmethod
+    def _run_ray(tasks):
+        try:
+            import ray  # noqa: F401
+        except ImportError as exc:
+            raise ImportError(
+                "parallel_backend='ray' needs ray, which is not installed "
+                "(pip install ray); or use parallel_backend='dask' (dask.distributed) "
+                "or 'multiprocessing'."
+            ) from exc
+        raise NotImplementedError(
+            "The ray backend is not implemented; use parallel_backend='dask' or "
+            "'multiprocessing'."
+        )
+
+    # ------------------------------------------------------------------ run
+    def run(self, dataset, observations, datasets=None):
+        """Reduce the observations.
+
+        Parameters
+        ----------
+        dataset : `~gammaray.datasets.MapDataset`
+            Reference dataset (geometry of the results).
+        observations : `~gammaray.data.Observations`
+            Observations.
+        datasets : `~gammaray.datasets.Datasets` or list, optional
+            One reference dataset per observation (each observation on its own
+            geometry); then ``dataset`` is ignored.
+
+        Returns
+        -------
+        datasets : `~gammaray.datasets.Datasets`
+            The stacked dataset, or one dataset per observation in the order of
+            ``observations``.
+        """
+        from gammaray.datasets import Datasets
+
+        observations = list(observations)
+        if datasets is not None:
+            datasets = list(datasets)
+            if len(datasets) != len(observations):
+                raise ValueError(
+                    f"Got {len(datasets)} reference datasets for {len(observations)} "
+                    "observations; give one per observation."
+                )
+            if self.stack_datasets:
+                raise ValueError(
+                    "Datasets on different geometries cannot be stacked; use "
+                    "stack_datasets=False with one reference dataset per observation."
+                )
+        backend = self._backend
+        tasks = self._tasks(dataset, observations, datasets)
+        if backend is None or self.n_jobs == 1 and self.parallel_backend is None:
+            results = self._run_serial(tasks)
+        elif backend == "multiprocessing":
+            results = self._run_multiprocessing(tasks)
+        elif backend == "dask":
+            results = self._run_dask(tasks)
+        else:
+            results = self._run_ray(tasks)
+
+        stacked = None
+        collected = []
+        desc = "Reducing observations"
+        for result in _progress(results, len(observations), self.show_progress, desc):
+            if isinstance(result, _Failure):
+                if not self.skip_failed:
+                    self._raise(result)
+                warnings.warn(
+                    f"Observation {result.obs_id} was skipped: its reduction failed "
+                    f"with {result.type_name}: {result.message}",
+                    GammarayWarning,
+                    stacklevel=2,
+                )
+                continue
+            if self.stack_datasets:
+                result = _bake_background(result)
+                if stacked is None:
+                    stacked = _empty_like(dataset, result)
+                stacked.stack(result)
+            else:
+                collected.append(result)
+        if self.stack_datasets:
+            if stacked is None:
+                raise ReductionError(
+                    "No observation could be reduced; nothing to stack."
+                )
+            return Datasets([stacked])
+        return Datasets(collected)
+
+
+def _bake_background(dataset):
+    """Apply the dataset's FoV background model to its background map (before stacking)."""
+    bkg_model = getattr(dataset, "background_model", None)
+    if bkg_model is None or dataset.background is None:
+        return dataset
+    dataset.background = dataset.npred_background()
+    models = [m for m in dataset.models if m is not bkg_model]
+    from gammaray.modeling.models import Models
+
+    dataset.models = Models(models) if models else None
+    return dataset
+
+
+def _empty_like(reference, first):
+    """Dataset to stack onto: a copy of the reference (empty by construction), no models."""
+    stacked = reference.copy(name=reference.name)
+    stacked.models = None
+    return stacked
