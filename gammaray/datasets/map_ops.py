@@ -252,14 +252,20 @@ class MapDatasetOpsMixin:
             self.exposure.stack(other.exposure, weights=weights, nan_to_num=nan_to_num)
             self.exposure = self.exposure
         if self.background is not None and other.background is not None:
-            data = np.asarray(self.background.data, dtype=float)
+            # stack the predicted background: each dataset's FoV background
+            # model (norm, tilt) is applied to its map first, then dropped
+            background = _background_for_stacking(self)
+            data = np.asarray(background.data, dtype=float)
             if self.mask_safe is not None:
                 data = np.where(self.mask_safe.data, data, 0)
-            self.background.data = data
-            self.background.stack(
-                other.background, weights=other_safe, nan_to_num=nan_to_num
+            background.data = data
+            background.stack(
+                _background_for_stacking(other),
+                weights=other_safe,
+                nan_to_num=nan_to_num,
             )
-            self.background = self.background
+            self.background = background
+            _drop_background_model(self)
         for attr, irf_geom_attr in (("psf", "psf_map"), ("edisp", "edisp_map")):
             mine, theirs = getattr(self, attr), getattr(other, attr)
             if mine is None or theirs is None:
@@ -737,3 +743,21 @@ def dataset_str(dataset):
         lines.append(f"  {'Number of parameters':<34}: {n_pars}")
         lines.append(f"  {'Number of free parameters':<34}: {n_free}")
     return "\n".join(lines)
+
+
+def _background_for_stacking(dataset):
+    """The background map with the dataset's FoV background model applied."""
+    if getattr(dataset, "background_model", None) is None:
+        return dataset.background.copy()
+    return dataset.npred_background()
+
+
+def _drop_background_model(dataset):
+    """Remove the FoV background model once it is baked into the background map."""
+    model = getattr(dataset, "background_model", None)
+    if model is None:
+        return
+    from gammaray.modeling.models import Models
+
+    others = [m for m in dataset.models if m is not model]
+    dataset.models = Models(others) if others else None

@@ -303,3 +303,21 @@ def test_downsample_and_pad_keep_irf_maps(dataset_irf):
     assert e_down.counts.data.sum() == ds.counts.data.sum()
     assert np.array_equal(e_down.exposure.data, ds.exposure.data)
     assert e_down.edisp.edisp_map.geom.axes["energy"].nbin == 1
+
+
+def test_stack_applies_fov_background_models():
+    from gammaray.modeling.models import FoVBackgroundModel
+
+    from .conftest import make_dataset
+
+    first = make_dataset(name="a", background=0.2)
+    second = make_dataset(name="b", background=0.4)
+    for dataset, norm in ((first, 2.0), (second, 0.5)):
+        model = FoVBackgroundModel(dataset_name=dataset.name)
+        model.spectral_model.norm.value = norm
+        dataset.models = [model]
+    first.stack(second)
+    # 2 x 0.2 + 0.5 x 0.4 per bin, and the model is baked in (not applied twice)
+    np.testing.assert_allclose(first.background.data, 0.6)
+    assert first.background_model is None
+    np.testing.assert_allclose(first.npred_background().data, 0.6)
