@@ -14,7 +14,13 @@ import numpy as np
 from astropy.io import fits
 from astropy.table import Table
 
-from gammaray.irf.io import IRF_MAP_REGISTRY, IRF_REGISTRY, classify_irf_hdu
+from gammaray.irf._fits_tables import find_hdu, read_bintable, scan_fits
+from gammaray.irf.io import (
+    IRF_MAP_REGISTRY,
+    IRF_REGISTRY,
+    _load_irf_raw,
+    classify_irf_hdu,
+)
 from gammaray.utils.errors import (
     DataNotFoundError,
     FormatWarning,
@@ -163,8 +169,32 @@ class HDULocation:
         with self._open() as hdulist:
             return get_hdu(hdulist, self.hdu_name, filename=self.path()).copy()
 
+    def _raw_hdu(self):
+        """The HDU as a `RawHDU` of the cached file, or None (use astropy)."""
+        if not self.cache:
+            return None
+        path = self.path()
+        if not path.exists():
+            raise DataNotFoundError(f"File not found: {path} (HDU {self.hdu_name!r}).")
+        hdus = _file_hdus(path)
+        if hdus is None:
+            return None
+        return find_hdu(hdus, self.hdu_name)
+
+    def _header_items(self):
+        """``[(keyword, value), ...]`` of the HDU header (fast path of `get_header`)."""
+        raw = self._raw_hdu()
+        if raw is not None:
+            cards = raw.cards()
+            if cards is not None:
+                return cards
+        return list(self.get_header().items())
+
     def get_header(self):
         """Header of the HDU (`~astropy.io.fits.Header`, a copy)."""
+        raw = self._raw_hdu()
+        if raw is not None:
+            return raw.header
         with self._open() as hdulist:
             return get_hdu(hdulist, self.hdu_name, filename=self.path()).header.copy()
 
@@ -184,6 +214,9 @@ class HDULocation:
         """
         path = self.path()
         hdu_class = self.hdu_class
+        loaded = self._load_raw()
+        if loaded is not None:
+            return loaded
         if hdu_class in ("events", "gti", "pointing"):
             from .event_list import EventList
             from .gti import GTI
@@ -207,6 +240,41 @@ class HDULocation:
             ) from None
         return load_irf(path, hdu=self.hdu_name, hdu_class=hdu_class)
 
+    def _load_raw(self):
+        """`load` from the cached bytes of the file (None: use the general path).
+
+        The simple binary tables of DL3 files are read straight from the
+        decompressed bytes (`gammaray.irf._fits_tables`); the objects are the
+        same as through `astropy.io.fits`, and fresh.
+        """
+        hdu_class = self.hdu_class
+        if hdu_class not in ("events", "gti", "pointing", *IRF_REGISTRY):
+            return None
+        raw = self._raw_hdu()
+        if raw is None:
+            return None
+        if hdu_class == "pointing":
+            from .pointing import FixedPointingInfo
+
+            cards = raw.cards()
+            if cards is None:
+                return FixedPointingInfo.from_fits_header(raw.header)
+            header = {}
+            for key, value in cards:
+                header.setdefault(key, value)
+            return FixedPointingInfo.from_fits_header(header)
+        if hdu_class in ("events", "gti"):
+            from .event_list import EventList
+            from .gti import GTI
+
+            table = read_bintable(raw, unit_parse_strict="silent")
+            if table is None:
+                return None
+            if hdu_class == "events":
+                return EventList(table)
+            return GTI.from_table(table)
+        return _load_irf_raw(raw, self.path(), self.hdu_name, hdu_class=hdu_class)
+
 
 #: Number of decompressed files kept in memory by `HDULocation` (``cache=True``),
 #: so that the events, GTI and pointing HDUs of one observation file are
@@ -216,8 +284,26 @@ _FILE_CACHE = OrderedDict()
 _FILE_CACHE_LOCK = threading.Lock()
 
 
-def _file_bytes(path):
-    """Bytes of a (decompressed) FITS file, from a small LRU cache."""
+class _CachedFile:
+    """Decompressed bytes of a file and, once needed, the list of its HDUs."""
+
+    __slots__ = ("data", "_hdus", "_scanned")
+
+    def __init__(self, data):
+        self.data = data
+        self._hdus = None
+        self._scanned = False
+
+    @property
+    def hdus(self):
+        if not self._scanned:
+            self._hdus = scan_fits(self.data)
+            self._scanned = True
+        return self._hdus
+
+
+def _cached_file(path):
+    """`_CachedFile` of a (decompressed) FITS file, from a small LRU cache."""
     stat = path.stat()
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     with _FILE_CACHE_LOCK:
@@ -227,11 +313,24 @@ def _file_bytes(path):
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
+    entry = _CachedFile(raw)
     with _FILE_CACHE_LOCK:
-        _FILE_CACHE[key] = raw
+        _FILE_CACHE[key] = entry
         while len(_FILE_CACHE) > FILE_CACHE_SIZE:
             _FILE_CACHE.popitem(last=False)
-    return raw
+    return entry
+
+
+def _file_bytes(path):
+    """Bytes of a (decompressed) FITS file, from a small LRU cache."""
+    return _cached_file(path).data
+
+
+def _file_hdus(path):
+    """HDUs (`RawHDU` list) of a cached FITS file, or None if it is not simple."""
+    entry = _cached_file(path)
+    with _FILE_CACHE_LOCK:
+        return entry.hdus
 
 
 def clear_file_cache():

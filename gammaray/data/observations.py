@@ -134,10 +134,9 @@ class Observation:
             if holder.loaded and holder.value is not None:
                 self._meta = dict(holder.value.table.meta)
             elif holder.source is not None:
-                header = holder.source.get_header()
                 self._meta = {
                     k: v
-                    for k, v in header.items()
+                    for k, v in holder.source._header_items()
                     if k not in ("COMMENT", "HISTORY", "")
                 }
             else:

@@ -114,6 +114,11 @@ def read_irf_table(hdu, source):
     `~gammaray.utils.units.standardise_unit`.
     """
     table = Table.read(hdu, unit_parse_strict="silent")
+    return standardise_irf_table(table, source)
+
+
+def standardise_irf_table(table, source):
+    """Standardise the units astropy cannot parse and record the source (in place)."""
     for col in table.columns.values():
         if col.unit is not None and isinstance(col.unit, u.UnrecognizedUnit):
             col.meta["raw_unit"] = str(col.unit)

@@ -8,7 +8,7 @@ from gammaray.utils.errors import FormatWarning, InvalidFileError, MissingIRFErr
 from gammaray.utils.fits import hdu_names, open_fits
 from gammaray.utils.paths import make_path
 
-from .core import read_irf_table
+from .core import read_irf_table, standardise_irf_table
 
 __all__ = [
     "IRF_REGISTRY",
@@ -212,26 +212,60 @@ def load_irf(filename, hdu, hdu_class=None):
                 f"IRF HDU {hdu!r} not found in {path}; available HDUs: "
                 f"{hdu_names(hdulist)}."
             ) from None
-        if hdu_class is not None:
-            key = str(hdu_class).strip().lower()
-            if key not in IRF_REGISTRY:
-                raise InvalidFileError(
-                    f"{path}, HDU {hdu!r}: unknown IRF HDU class {hdu_class!r}; known: "
-                    f"{sorted(IRF_REGISTRY)}."
-                )
-            # a known HDUCLAS4 in the header wins over the index
-            hduclas4 = str(table_hdu.header.get("HDUCLAS4", "")).strip().lower()
-            if hduclas4 in IRF_REGISTRY and hduclas4 != key:
-                log.warning(
-                    "HDU index says %s but HDUCLAS4 is %s in %s (HDU %r); using %s.",
-                    key,
-                    hduclas4,
-                    path,
-                    hdu,
-                    hduclas4,
-                )
-                hdu_class = hduclas4
+        hdu_class = _check_hdu_class(table_hdu.header, path, hdu, hdu_class)
         return _load_from_hdu(table_hdu, str(path), hdu, hdu_class=hdu_class)
+
+
+def _check_hdu_class(header, path, hdu, hdu_class):
+    """HDU class to load: the index's, unless the header's known ``HDUCLAS4`` differs."""
+    if hdu_class is None:
+        return None
+    key = str(hdu_class).strip().lower()
+    if key not in IRF_REGISTRY:
+        raise InvalidFileError(
+            f"{path}, HDU {hdu!r}: unknown IRF HDU class {hdu_class!r}; known: "
+            f"{sorted(IRF_REGISTRY)}."
+        )
+    # a known HDUCLAS4 in the header wins over the index
+    hduclas4 = str(header.get("HDUCLAS4", "")).strip().lower()
+    if hduclas4 in IRF_REGISTRY and hduclas4 != key:
+        log.warning(
+            "HDU index says %s but HDUCLAS4 is %s in %s (HDU %r); using %s.",
+            key,
+            hduclas4,
+            path,
+            hdu,
+            hduclas4,
+        )
+        return hduclas4
+    return hdu_class
+
+
+def _load_irf_raw(raw, path, hdu, hdu_class=None):
+    """Load an IRF from a `~gammaray.irf._fits_tables.RawHDU` (None: use `load_irf`).
+
+    Gives the same IRF as `load_irf` for the simple binary tables of DL3
+    files, without going through `astropy.io.fits` table machinery.
+    """
+    from ._fits_tables import read_bintable
+
+    if hdu_class is not None and str(hdu_class).strip().lower() in IRF_MAP_REGISTRY:
+        return None
+    cards = raw.cards()
+    if cards is None:
+        cards = [(card.keyword, card.value) for card in raw.header.cards]
+    table = read_bintable(raw, unit_parse_strict="silent", cards=cards)
+    if table is None:
+        return None
+    header = {}
+    for key, value in cards:
+        header.setdefault(key, value)
+    hdu_class = _check_hdu_class(header, path, hdu, hdu_class)
+    if hdu_class is None:
+        hdu_class = _resolve_hdu_class(header, str(path), hdu)
+    cls = get_irf_class(hdu_class)
+    table = standardise_irf_table(table, source=str(path))
+    return cls.from_table(table, format="gadf-dl3")
 
 
 def load_irf_dict_from_file(filename):
