@@ -209,12 +209,20 @@ def evaluate_at_offsets(irf, offset, **kwargs):
     }
     table = irf.evaluate(offset=nodes * u.deg, **node_kwargs)  # K + (n_nodes,)
     unit = table.unit
-    table = np.broadcast_to(table.value, kshape + (nodes.size,))
+    table = np.broadcast_to(
+        np.asarray(table.value, dtype=float), kshape + (nodes.size,)
+    )
     flat = offset.ravel()
     idx = np.clip(np.searchsorted(nodes, flat, side="right") - 1, 0, nodes.size - 2)
     x0, x1 = nodes[idx], nodes[idx + 1]
     w = np.clip((flat - x0) / (x1 - x0), 0.0, 1.0)
-    values = table[..., idx] * (1 - w) + table[..., idx + 1] * w
+    # table[..., idx] * (1 - w) + table[..., idx + 1] * w, in place
+    values = table.take(idx, axis=-1)
+    values *= 1 - w
+    upper = table.take(idx + 1, axis=-1)
+    upper *= w
+    values += upper
+    del upper
     outside = (flat < nodes[0]) | (flat > nodes[-1])
     if np.any(outside):
         fill_value = irf.interp_kwargs.get("fill_value")
@@ -252,17 +260,60 @@ def _fast_background_ok(bkg):
     )
 
 
-def _bilinear(table, x_nodes, y_nodes, x, y):
-    """Bilinear interpolation (linear extrapolation) of ``table`` (K, nx, ny) at points."""
-    ix = np.clip(np.searchsorted(x_nodes, x, side="right") - 1, 0, x_nodes.size - 2)
-    iy = np.clip(np.searchsorted(y_nodes, y, side="right") - 1, 0, y_nodes.size - 2)
-    wx = (x - x_nodes[ix]) / (x_nodes[ix + 1] - x_nodes[ix])
-    wy = (y - y_nodes[iy]) / (y_nodes[iy + 1] - y_nodes[iy])
-    v00 = table[:, ix, iy]
-    v10 = table[:, ix + 1, iy]
-    v01 = table[:, ix, iy + 1]
-    v11 = table[:, ix + 1, iy + 1]
+def _bilinear_rows(table, x_nodes, y_nodes, x, y):
+    """Bilinear interpolation (linear extrapolation) of ``table`` (nx, ny, K) at points.
+
+    Returns ``(n_points, K)``: the values of a point are contiguous.
+    """
+    nx, ny, k = table.shape
+    ix = np.clip(np.searchsorted(x_nodes, x, side="right") - 1, 0, nx - 2)
+    iy = np.clip(np.searchsorted(y_nodes, y, side="right") - 1, 0, ny - 2)
+    wx = ((x - x_nodes[ix]) / (x_nodes[ix + 1] - x_nodes[ix]))[:, np.newaxis]
+    wy = ((y - y_nodes[iy]) / (y_nodes[iy + 1] - y_nodes[iy]))[:, np.newaxis]
+    rows = np.ascontiguousarray(table).reshape(nx * ny, k)
+    idx = ix * ny + iy
+    v00 = rows.take(idx, axis=0)
+    v10 = rows.take(idx + ny, axis=0)
+    v01 = rows.take(idx + 1, axis=0)
+    v11 = rows.take(idx + ny + 1, axis=0)
     return (v00 * (1 - wx) + v10 * wx) * (1 - wy) + (v01 * (1 - wx) + v11 * wx) * wy
+
+
+def _integrate_loglog_rows(log_values, x):
+    """Log-log trapezoidal integral along rows of ``exp(log_values)`` (n_points, K).
+
+    The same rule as `~gammaray.utils.integrate.trapz_loglog` (power law
+    between nodes, linear trapezoid where a value is zero), computed from the
+    logarithms directly with few temporaries. Values below ``1e3 * tiny``
+    count as zero.
+    """
+    x0, x1 = x[:-1], x[1:]
+    log_rx = np.log(x1 / x0)
+    y = np.exp(log_values)
+    zero = y <= 1e3 * _TINY
+    any_zero = bool(zero.any())
+    if any_zero:
+        y[zero] = 0.0
+    y0, y1 = y[:, :-1], y[:, 1:]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # g = 1 - index of the power law through the two nodes
+        g = np.subtract(log_values[:, 1:], log_values[:, :-1])
+        g /= log_rx
+        g += 1.0
+        term = np.multiply(g, log_rx)
+        np.expm1(term, out=term)
+        term /= g
+        small = np.abs(g) <= 1e-10
+        if small.any():
+            limit = log_rx * (1 + 0.5 * g * log_rx)
+            term[small] = limit[small]
+        term *= y0
+        term *= x0
+    if any_zero:
+        positive = ~(zero[:, :-1] | zero[:, 1:])
+        lin = 0.5 * (x1 - x0) * (y0 + y1)
+        term = np.where(positive, term, lin)
+    return term
 
 
 def background_integral(bkg, edges, lon, lat):
@@ -290,8 +341,6 @@ def background_integral(bkg, edges, lon, lat):
     numbers equal a direct evaluation at every pixel and edge, at a fraction
     of the cost. The integral over each bin uses the log-log trapezoidal rule.
     """
-    from gammaray.utils.integrate import trapz_loglog
-
     edges = u.Quantity(edges)
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -305,17 +354,17 @@ def background_integral(bkg, edges, lon, lat):
     lon_nodes = bkg.axes["fov_lon"].center.to_value("deg")
     lat_nodes = bkg.axes["fov_lat"].center.to_value("deg")
     table = bkg.evaluate(
-        energy=edges[:, None, None],
-        fov_lon=lon_nodes[None, :, None] * u.deg,
-        fov_lat=lat_nodes[None, None, :] * u.deg,
+        energy=edges[None, None, :],
+        fov_lon=lon_nodes[:, None, None] * u.deg,
+        fov_lat=lat_nodes[None, :, None] * u.deg,
     )
     unit = table.unit
+    # (fov_lon, fov_lat, energy): the energies of a node are contiguous, so
+    # that the pixel values are gathered row by row and integrated along rows
     log_table = np.log(np.clip(table.value, _TINY, None))
-    values = np.exp(
-        _bilinear(log_table, lon_nodes, lat_nodes, lon.ravel(), lat.ravel())
+    log_values = _bilinear_rows(
+        log_table, lon_nodes, lat_nodes, lon.ravel(), lat.ravel()
     )
-    values = np.where(values <= 1e3 * _TINY, 0.0, values)
-    nodes = edges.value.reshape(-1, 1)
-    integral = trapz_loglog(values, nodes, axis=0)
+    integral = _integrate_loglog_rows(log_values, edges.value)  # (npix, n)
     shape = (edges.size - 1,) + lon.shape
-    return u.Quantity(integral.reshape(shape), unit * edges.unit, copy=False)
+    return u.Quantity(integral.T.reshape(shape), unit * edges.unit, copy=False)

@@ -18,6 +18,7 @@ __all__ = ["DatasetsMaker", "ReductionError"]
 log = logging.getLogger(__name__)
 
 _BACKENDS = ("multiprocessing", "dask", "ray")
+_MISSING = object()
 
 
 class ReductionError(GammarayError, RuntimeError):
@@ -83,8 +84,12 @@ class _EmptyDatasetRecipe:
         self.reference_time = dataset.gti.time_ref if dataset.gti is not None else None
 
     @classmethod
-    def from_dataset(cls, dataset):
-        """Recipe for an empty `MapDataset`/`SpectrumDataset`, or None if it holds data."""
+    def from_dataset(cls, dataset, check_data=True):
+        """Recipe for an empty `MapDataset`/`SpectrumDataset`, or None if it holds data.
+
+        With ``check_data=False`` the map data are not looked at (for maker
+        chains whose first maker uses only the geometries of the reference).
+        """
         from gammaray.datasets import MapDataset, SpectrumDataset
 
         if type(dataset) not in (MapDataset, SpectrumDataset):
@@ -100,7 +105,7 @@ class _EmptyDatasetRecipe:
             maps += [dataset.psf.psf_map, dataset.psf.exposure_map]
         if dataset.edisp is not None:
             maps += [dataset.edisp.edisp_map, dataset.edisp.exposure_map]
-        for m in maps:
+        for m in maps if check_data else []:
             if m is not None and np.any(m.data):
                 return None
         return cls(dataset)
@@ -200,23 +205,60 @@ def _build_wcs(state):
     return wcs
 
 
-class _Packed:
-    """A reduced dataset pickled with fast, exact WCS serialisation.
+#: Arrays at least this large travel out of band (`_Packed`).
+_OOB_MIN_BYTES = 1 << 16
+_OOB_ALIGN = 64
 
-    Astropy pickles a WCS as FITS header text that must be parsed again, which
-    dominates the cost of sending a dataset between processes (and rounds the
-    parameters); plain celestial WCS objects are sent as their binary
-    parameters instead.
+
+def _dense_order(array):
+    """Axis order in which ``array`` is C-contiguous (a permutation), or None."""
+    if array.flags.c_contiguous:
+        return tuple(range(array.ndim))
+    order = tuple(int(i) for i in np.argsort(array.strides, kind="stable")[::-1])
+    if array.transpose(order).flags.c_contiguous:
+        return order
+    return None
+
+
+def _oob_dir():
+    """Directory for out-of-band result arrays: a RAM-backed one if available."""
+    import os
+    import tempfile
+
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK):
+        return shm
+    return tempfile.gettempdir()
+
+
+class _Packed:
+    """A reduced dataset as sent from a worker process to the main process.
+
+    Two costs dominate sending a dataset between processes: astropy pickles a
+    WCS as FITS header text that must be parsed again (and rounds the
+    parameters), and the ~10 MB of map data are copied several times through
+    the pipe and the (nested) unpicklers. Plain celestial WCS objects are sent
+    as their binary parameters instead, and large arrays are written once to a
+    file in ``/dev/shm`` (RAM) which the main process maps into memory and
+    deletes: the arrays it gets are writable views of that mapping, with no
+    further copy. Without such a directory, or if writing fails (e.g. a full
+    ``/dev/shm``), the arrays are pickled in band.
     """
 
-    def __init__(self, data):
+    def __init__(self, data, path=None, layout=()):
         self.data = data
+        self.path = path
+        self.layout = layout
 
     @classmethod
     def pack(cls, dataset):
         import io
 
         from astropy.wcs import WCS
+
+        arrays = []
+        index = {}
+        out_of_band = [True]
 
         class _Pickler(pickle.Pickler):
             def reducer_override(self, obj):
@@ -226,18 +268,113 @@ class _Packed:
                         return _build_wcs, (state,)
                 return NotImplemented
 
+            def persistent_id(self, obj):
+                if (
+                    out_of_band[0]
+                    and type(obj) is np.ndarray
+                    and obj.nbytes >= _OOB_MIN_BYTES
+                    and not obj.dtype.hasobject
+                    and _dense_order(obj) is not None
+                ):
+                    key = id(obj)
+                    if key not in index:
+                        index[key] = len(arrays)
+                        arrays.append(obj)
+                    return index[key]
+                return None
+
         buffer = io.BytesIO()
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(dataset)
-        return cls(buffer.getvalue())
+        packed = None
+        if arrays:
+            packed = cls._write_arrays(buffer.getvalue(), arrays)
+        if packed is None:
+            # in band (no arrays, or no usable directory)
+            buffer = io.BytesIO()
+            out_of_band[0] = False
+            _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(dataset)
+            packed = cls(buffer.getvalue())
+        return packed
+
+    @classmethod
+    def _write_arrays(cls, data, arrays):
+        import os
+        import tempfile
+
+        path = None
+        try:
+            fd, path = tempfile.mkstemp(prefix="gammaray-reduce-", dir=_oob_dir())
+            layout = []
+            offset = 0
+            with os.fdopen(fd, "wb") as f:
+                for array in arrays:
+                    pad = -offset % _OOB_ALIGN
+                    if pad:
+                        f.write(b"\0" * pad)
+                        offset += pad
+                    order = _dense_order(array)
+                    dense = array.transpose(order)
+                    layout.append((offset, array.dtype.str, dense.shape, order))
+                    f.write(memoryview(dense).cast("B"))
+                    offset += array.nbytes
+            return cls(data, path=path, layout=tuple(layout))
+        except Exception:  # e.g. a full /dev/shm: the arrays go in band
+            if path is not None:
+                cls._remove(path)
+            return None
+
+    @staticmethod
+    def _remove(path):
+        import contextlib
+        import os
+
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+    def discard(self):
+        """Delete the out-of-band file of a result that will not be unpacked."""
+        if self.path is not None:
+            self._remove(self.path)
+            self.path = None
 
     def unpack(self):
-        return pickle.loads(self.data)
+        """The dataset (out-of-band arrays mapped from their file, which is deleted)."""
+        if self.path is None:
+            return pickle.loads(self.data)
+        import io
+        import mmap
+        import os
+
+        path, self.path = self.path, None
+        fd = os.open(path, os.O_RDWR)
+        try:
+            os.unlink(path)
+            size = os.fstat(fd).st_size
+            mapped = mmap.mmap(fd, size) if size else None
+        finally:
+            os.close(fd)
+        arrays = []
+        for offset, dtype, shape, order in self.layout:
+            dtype = np.dtype(dtype)
+            count = int(np.prod(shape, dtype=np.int64))
+            array = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset)
+            # back to the memory layout (strides) the array had in the worker
+            arrays.append(array.reshape(shape).transpose(np.argsort(order)))
+
+        class _Unpickler(pickle.Unpickler):
+            def persistent_load(self, pid):
+                return arrays[pid]
+
+        return _Unpickler(io.BytesIO(self.data)).load()
 
 
 def _reduce_task_packed(args):
     result = _reduce_one(*args)
     if isinstance(result, _Failure):
         return result
+    if getattr(result, "_background_cache", None) is not None:
+        # a cache of the scaled background, rebuilt on demand: not worth sending
+        result._background_cache = None
     try:
         return _Packed.pack(result)
     except Exception:  # fall back to plain pickling
@@ -361,8 +498,17 @@ class DatasetsMaker(Maker):
 
     # ------------------------------------------------------------------ backends
     def _tasks(self, dataset, observations, datasets):
-        for idx, obs in enumerate(observations):
-            ref = dataset if datasets is None else datasets[idx]
+        if datasets is None:
+            refs = (dataset for _ in observations)
+        else:
+            refs = iter(datasets)
+        for n_obs, obs in enumerate(observations):
+            ref = next(refs, _MISSING)
+            if ref is _MISSING:
+                raise ValueError(
+                    f"Got {n_obs} reference datasets for {len(observations)} "
+                    "observations; give one per observation."
+                )
             yield (
                 self.makers,
                 ref,
@@ -371,6 +517,11 @@ class DatasetsMaker(Maker):
                 self.cutout_mode,
                 self._name(ref, obs),
             )
+        if datasets is not None and next(refs, _MISSING) is not _MISSING:
+            raise ValueError(
+                f"Got more reference datasets than the {len(observations)} "
+                "observations; give one per observation."
+            )
 
     def _run_serial(self, tasks):
         for task in tasks:
@@ -378,22 +529,66 @@ class DatasetsMaker(Maker):
 
     @staticmethod
     def _compact(tasks):
-        """Replace empty reference datasets by their recipe (cheap to send to workers)."""
-        recipes = {}
+        """Replace empty reference datasets by their recipe (cheap to send to workers).
+
+        When the first maker is a `MapDatasetMaker`, which uses only the
+        geometries (and name, models, meta) of the reference, its data need
+        not be checked.
+        """
+        from .map import MapDatasetMaker
+
+        last_ref = last_recipe = None
         for makers, ref, obs, width, mode, name in tasks:
-            key = id(ref)
-            if key not in recipes:
-                recipes[key] = _EmptyDatasetRecipe.from_dataset(ref) or ref
-            yield makers, recipes[key], obs, width, mode, name
+            if ref is not last_ref:
+                last_ref = ref
+                check = not (makers and type(makers[0]) is MapDatasetMaker)
+                recipe = _EmptyDatasetRecipe.from_dataset(ref, check_data=check)
+                last_recipe = recipe or ref
+            yield makers, last_recipe, obs, width, mode, name
 
     def _run_multiprocessing(self, tasks):
+        import collections
+
         tasks = self._compact(tasks)
         context = multiprocessing.get_context()
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=self.n_jobs, mp_context=context
-        ) as pool:
-            for result in pool.map(_reduce_task_packed, tasks, chunksize=1):
-                yield result.unpack() if isinstance(result, _Packed) else result
+        # a bounded window of submitted tasks: the workers start at once while
+        # the remaining tasks (and lazily given reference datasets) are made,
+        # and finished results do not pile up
+        window = 4 * self.n_jobs
+        pending = collections.deque()
+        try:
+            with concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.n_jobs, mp_context=context
+            ) as pool:
+                try:
+
+                    def fill():
+                        while len(pending) < window:
+                            task = next(tasks, None)
+                            if task is None:
+                                return
+                            pending.append(pool.submit(_reduce_task_packed, task))
+
+                    fill()
+                    while pending:
+                        result = pending[0].result()
+                        pending.popleft()
+                        fill()
+                        if isinstance(result, _Packed):
+                            result = result.unpack()
+                        yield result
+                finally:
+                    for future in pending:
+                        future.cancel()
+        finally:
+            # results that were never unpacked (the run stopped early): the
+            # pool has shut down, so every remaining future is settled
+            for future in pending:
+                if future.cancelled() or future.exception() is not None:
+                    continue
+                result = future.result()
+                if isinstance(result, _Packed):
+                    result.discard()
 
     def _run_dask(self, tasks):
         try:
@@ -471,9 +666,13 @@ class DatasetsMaker(Maker):
             Reference dataset (geometry of the results).
         observations : `~gammaray.data.Observations`
             Observations.
-        datasets : `~gammaray.datasets.Datasets` or list, optional
+        datasets : `~gammaray.datasets.Datasets`, list or iterable, optional
             One reference dataset per observation (each observation on its own
-            geometry); then ``dataset`` is ignored.
+            geometry); then ``dataset`` is ignored. An iterator (e.g. a
+            generator) is consumed lazily: each reference is made when its
+            observation is reached, so that with ``n_jobs > 1`` the workers
+            start while the next references are made, and the references are
+            not all held in memory.
 
         Returns
         -------
@@ -485,8 +684,7 @@ class DatasetsMaker(Maker):
 
         observations = list(observations)
         if datasets is not None:
-            datasets = list(datasets)
-            if len(datasets) != len(observations):
+            if hasattr(datasets, "__len__") and len(datasets) != len(observations):
                 raise ValueError(
                     f"Got {len(datasets)} reference datasets for {len(observations)} "
                     "observations; give one per observation."

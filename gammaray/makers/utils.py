@@ -93,11 +93,13 @@ def make_map_exposure_true_energy(
         Exposure in ``m2 s``.
     """
     values = _aeff_values(aeff, pointing, geom, use_region_center)
-    exposure = (values * u.Quantity(livetime, "s")).to_value("m2 s")
-    data = np.broadcast_to(
-        exposure.reshape(_energy_first_shape(geom, "energy_true")), geom.data_shape
-    )
-    return Map.from_geom(geom, data=np.array(data, dtype=float), unit="m2 s")
+    factor = (u.Quantity(livetime, "s") * values.unit).to_value("m2 s")
+    # one pass: the live time and the unit scale multiply into a new array
+    exposure = np.multiply(np.asarray(values.value, dtype=float), factor)
+    exposure = exposure.reshape(_energy_first_shape(geom, "energy_true"))
+    if exposure.shape != geom.data_shape:
+        exposure = np.array(np.broadcast_to(exposure, geom.data_shape), dtype=float)
+    return Map.from_geom(geom, data=exposure, unit="m2 s")
 
 
 def _energy_first_shape(geom, name):
@@ -507,8 +509,10 @@ def make_psf_map(psf, pointing, geom, exposure_map=None):
             energy_true=energy[..., None, None],
             offset=offset * u.deg,
         )
-    data = values.to_value("sr-1").reshape(geom.data_shape)
-    psf_map = Map.from_geom(geom, data=np.array(data, dtype=float), unit="sr-1")
+    data = np.asarray(values.to_value("sr-1"), dtype=float).reshape(geom.data_shape)
+    if not data.flags.writeable:  # a broadcast view: make it an array of its own
+        data = np.array(data)
+    psf_map = Map.from_geom(geom, data=data, unit="sr-1")
     return PSFMap(psf_map, exposure_map)
 
 
