@@ -33,6 +33,7 @@ N_OBS = 40
 
 def reduce(n_jobs, keep, upfront=False):
     import astropy.units as u
+    from astropy.coordinates import SkyCoord
 
     from gammaray.data import DataStore
     from gammaray.datasets import MapDataset
@@ -53,9 +54,17 @@ def reduce(n_jobs, keep, upfront=False):
         "0.5 TeV", "20 TeV", nbin=20, name="energy_true"
     )
 
+    # pointings from the observation index: the main process reads no DL3 file,
+    # every observation is read once, by whoever reduces it
+    table = data_store.obs_table
+    pointings = {
+        int(row["OBS_ID"]): SkyCoord(row["RA_PNT"], row["DEC_PNT"], unit="deg")
+        for row in table[:N_OBS]
+    }
+
     def make_reference(obs):
         geom = WcsGeom.create(
-            skydir=obs.get_pointing_icrs(obs.tmid),
+            skydir=pointings[int(obs.obs_id)],
             width=(4, 3) * u.deg,
             binsz=0.02 * u.deg,
             axes=[energy_axis],
