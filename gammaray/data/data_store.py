@@ -2,6 +2,7 @@
 
 import logging
 import shutil
+import sys
 import warnings
 
 import numpy as np
@@ -270,13 +271,16 @@ class DataStore:
                 )
         return self.hdu_table.obs_id_unique
 
-    def info(self, show=True):
+    def info(self, show=True, file=None):
         """Summary of the data store.
 
         Parameters
         ----------
         show : bool
-            Print the summary (interactive use).
+            Write the summary to ``file`` (interactive use) instead of
+            returning it.
+        file : file-like, optional
+            Where to write it; default ``sys.stdout``.
 
         Returns
         -------
@@ -289,7 +293,7 @@ class DataStore:
         else:
             text += "\nNo observation index table.\n"
         if show:
-            print(text)
+            (sys.stdout if file is None else file).write(text + "\n")
             return None
         return text
 

@@ -338,10 +338,24 @@ class _Packed:
             self.path = None
 
     def unpack(self):
-        """The dataset (out-of-band arrays mapped from their file, which is deleted)."""
-        if self.path is None:
-            return pickle.loads(self.data)
+        """The dataset (out-of-band arrays mapped from their file, which is deleted).
+
+        The pickle stream is the one this run's own worker process produced,
+        received through the pool's pipe exactly as the pool receives any
+        result; the out-of-band file holds raw array bytes only, read with
+        ``np.frombuffer`` (never unpickled).
+        """
         import io
+
+        arrays = [] if self.path is None else self._map_arrays()
+
+        class _Unpickler(pickle.Unpickler):
+            def persistent_load(self, pid):
+                return arrays[pid]
+
+        return _Unpickler(io.BytesIO(self.data)).load()
+
+    def _map_arrays(self):
         import mmap
         import os
 
@@ -360,12 +374,7 @@ class _Packed:
             array = np.frombuffer(mapped, dtype=dtype, count=count, offset=offset)
             # back to the memory layout (strides) the array had in the worker
             arrays.append(array.reshape(shape).transpose(np.argsort(order)))
-
-        class _Unpickler(pickle.Unpickler):
-            def persistent_load(self, pid):
-                return arrays[pid]
-
-        return _Unpickler(io.BytesIO(self.data)).load()
+        return arrays
 
 
 def _reduce_task_packed(args):
