@@ -253,20 +253,7 @@ class MapDatasetMaker(Maker):
         edisp : `~gammaray.irf.EDispMap`
             Energy-dispersion map with its exposure map.
         """
-        edisp = observation.edisp
-        if _is_irf_map(edisp):
-            return _interp_irf_map(edisp, geom)
-        use_region_center = getattr(self, "use_region_center", True)
-        exposure = self.make_exposure_irf(
-            geom.squash(axis_name="migra"), observation, use_region_center
-        )
-        return make_edisp_map(
-            edisp=edisp,
-            pointing=self._pointing(observation),
-            geom=geom,
-            exposure_map=exposure,
-            use_region_center=use_region_center,
-        )
+        return self._make_edisp(geom, observation, "migra", make_edisp_map)
 
     def make_edisp_kernel(self, geom, observation):
         """Energy-dispersion kernel map on an IRF geometry.
@@ -283,14 +270,18 @@ class MapDatasetMaker(Maker):
         edisp : `~gammaray.irf.EDispKernelMap`
             Kernel map with its exposure map.
         """
+        return self._make_edisp(geom, observation, "energy", make_edisp_kernel_map)
+
+    def _make_edisp(self, geom, observation, squash_axis, builder):
+        """Dispersion map from IRF maps, or from the table with its exposure map."""
         edisp = observation.edisp
         if _is_irf_map(edisp):
             return _interp_irf_map(edisp, geom)
         use_region_center = getattr(self, "use_region_center", True)
         exposure = self.make_exposure_irf(
-            geom.squash(axis_name="energy"), observation, use_region_center
+            geom.squash(axis_name=squash_axis), observation, use_region_center
         )
-        return make_edisp_kernel_map(
+        return builder(
             edisp=edisp,
             pointing=self._pointing(observation),
             geom=geom,
