@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 
+from gammaray.maps.wcs._utils import wcs_from_state, wcs_to_state
 from gammaray.utils.errors import GammarayError, GammarayWarning
 
 from .core import Maker, _light_copy
@@ -147,64 +148,6 @@ def _reduce_task(args):
 # ----------------------------------------------------------------------------
 # compact transfer of results from worker processes
 # ----------------------------------------------------------------------------
-def _wcs_state(wcs):
-    """Binary state of a plain 2D celestial WCS (None if it has distortions)."""
-    if wcs.naxis != 2 or wcs.sip is not None:
-        return None
-    if any(
-        getattr(wcs, name, None) is not None
-        for name in ("cpdis1", "cpdis2", "det2im1", "det2im2")
-    ):
-        return None
-    prm = wcs.wcs
-    return {
-        "ctype": list(prm.ctype),
-        "cunit": [str(unit) for unit in prm.cunit],
-        "crval": np.array(prm.crval, dtype=float),
-        "crpix": np.array(prm.crpix, dtype=float),
-        "cdelt": np.array(prm.cdelt, dtype=float),
-        "pc": np.array(prm.get_pc(), dtype=float) if not prm.has_cd() else None,
-        "cd": np.array(prm.cd, dtype=float) if prm.has_cd() else None,
-        "lonpole": float(prm.lonpole),
-        "latpole": float(prm.latpole),
-        "radesys": prm.radesys,
-        "equinox": float(prm.equinox),
-        "dateobs": prm.dateobs,
-        "mjdobs": float(prm.mjdobs),
-        "pixel_shape": wcs.pixel_shape,
-    }
-
-
-def _build_wcs(state):
-    """Rebuild a WCS from `_wcs_state` (exact binary values, no header parsing)."""
-    from astropy.wcs import WCS
-
-    wcs = WCS(naxis=2)
-    prm = wcs.wcs
-    prm.ctype = state["ctype"]
-    prm.cunit = state["cunit"]
-    prm.crval = state["crval"]
-    prm.crpix = state["crpix"]
-    if state["cd"] is not None:
-        prm.cd = state["cd"]
-    else:
-        prm.cdelt = state["cdelt"]
-        prm.pc = state["pc"]
-    prm.lonpole = state["lonpole"]
-    prm.latpole = state["latpole"]
-    prm.radesys = state["radesys"]
-    if np.isfinite(state["equinox"]):
-        prm.equinox = state["equinox"]
-    if state["dateobs"]:
-        prm.dateobs = state["dateobs"]
-    if np.isfinite(state["mjdobs"]):
-        prm.mjdobs = state["mjdobs"]
-    prm.set()
-    if state["pixel_shape"] is not None:
-        wcs.pixel_shape = state["pixel_shape"]
-    return wcs
-
-
 #: Arrays at least this large travel out of band (`_Packed`).
 _OOB_MIN_BYTES = 1 << 16
 _OOB_ALIGN = 64
@@ -263,9 +206,9 @@ class _Packed:
         class _Pickler(pickle.Pickler):
             def reducer_override(self, obj):
                 if type(obj) is WCS:
-                    state = _wcs_state(obj)
+                    state = wcs_to_state(obj)
                     if state is not None:
-                        return _build_wcs, (state,)
+                        return wcs_from_state, (state,)
                 return NotImplemented
 
             def persistent_id(self, obj):

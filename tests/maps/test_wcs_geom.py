@@ -553,3 +553,47 @@ def test_lonlat_to_pix_chunked_and_threaded(monkeypatch):
     x_ref, y_ref = geom.wcs.wcs_world2pix(lon, lat, 0)
     assert_equal(x, x_ref)
     assert_equal(y, y_ref)
+
+
+@pytest.mark.parametrize(
+    ("proj", "frame"), [("CAR", "icrs"), ("TAN", "galactic"), ("AIT", "galactic")]
+)
+def test_pickle_round_trip_is_exact(proj, frame):
+    import pickle
+
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+    geom = WcsGeom.create(
+        skydir=(83.63, 22.01),
+        width=(4, 3),
+        binsz=0.02,
+        proj=proj,
+        frame=frame,
+        axes=[axis],
+    )
+    geom.get_coord()  # fills the cache, which is not pickled
+    data = pickle.dumps(geom)
+    assert b"CTYPE1" not in data  # binary WCS parameters, not header text
+    copy = pickle.loads(data)
+    assert copy == geom
+    assert copy.wcs.to_header() == geom.wcs.to_header()
+    assert copy.wcs.pixel_shape == geom.wcs.pixel_shape
+    coord, coord_copy = geom.get_coord(), copy.get_coord()
+    assert np.array_equal(coord.lon, coord_copy.lon)
+    assert np.array_equal(coord.lat, coord_copy.lat)
+
+
+def test_pickle_keeps_distorted_wcs():
+    import pickle
+
+    from astropy.wcs import Sip
+
+    geom = WcsGeom.create(skydir=(0, 0), width=1, binsz=0.1, frame="galactic")
+    wcs = geom.wcs.deepcopy()
+    wcs.wcs.ctype = ["GLON-CAR-SIP", "GLAT-CAR-SIP"]
+    a = np.zeros((3, 3))
+    a[2, 0] = 1e-5
+    wcs.sip = Sip(a, np.zeros((3, 3)), None, None, wcs.wcs.crpix)
+    distorted = WcsGeom(wcs, npix=geom.npix)
+    copy = pickle.loads(pickle.dumps(distorted))
+    assert copy.wcs.sip is not None
+    assert np.allclose(copy.wcs.sip.a, a)

@@ -19,6 +19,8 @@ __all__ = [
     "round_up_to_odd",
     "round_up_to_even",
     "read_wcs",
+    "wcs_to_state",
+    "wcs_from_state",
 ]
 
 #: FITS celestial projection codes (Calabretta & Greisen 2002 + HEALPix).
@@ -200,3 +202,66 @@ def round_up_to_odd(value):
 def round_up_to_even(value):
     """Smallest even integer >= value (element-wise)."""
     return (np.ceil(np.asarray(value) / 2 - 1e-9) * 2).astype(int)
+
+
+def wcs_to_state(wcs):
+    """Binary parameters of a plain 2D celestial WCS, or None if it has distortions.
+
+    Pickling an astropy WCS goes through FITS header text, which takes ~3 ms to
+    parse again and rounds the parameters; this state is a small dict of the
+    exact binary values, turned back into a WCS by `wcs_from_state`.
+    """
+    if wcs.naxis != 2 or wcs.sip is not None:
+        return None
+    if any(
+        getattr(wcs, name, None) is not None
+        for name in ("cpdis1", "cpdis2", "det2im1", "det2im2")
+    ):
+        return None
+    prm = wcs.wcs
+    return {
+        "ctype": list(prm.ctype),
+        "cunit": [str(unit) for unit in prm.cunit],
+        "crval": np.array(prm.crval, dtype=float),
+        "crpix": np.array(prm.crpix, dtype=float),
+        "cdelt": np.array(prm.cdelt, dtype=float),
+        "pc": np.array(prm.get_pc(), dtype=float) if not prm.has_cd() else None,
+        "cd": np.array(prm.cd, dtype=float) if prm.has_cd() else None,
+        "lonpole": float(prm.lonpole),
+        "latpole": float(prm.latpole),
+        "radesys": prm.radesys,
+        "equinox": float(prm.equinox),
+        "dateobs": prm.dateobs,
+        "mjdobs": float(prm.mjdobs),
+        "pixel_shape": wcs.pixel_shape,
+    }
+
+
+def wcs_from_state(state):
+    """Rebuild a WCS from `wcs_to_state` (exact binary values, no header parsing)."""
+    from astropy.wcs import WCS
+
+    wcs = WCS(naxis=2)
+    prm = wcs.wcs
+    prm.ctype = state["ctype"]
+    prm.cunit = state["cunit"]
+    prm.crval = state["crval"]
+    prm.crpix = state["crpix"]
+    if state["cd"] is not None:
+        prm.cd = state["cd"]
+    else:
+        prm.cdelt = state["cdelt"]
+        prm.pc = state["pc"]
+    prm.lonpole = state["lonpole"]
+    prm.latpole = state["latpole"]
+    prm.radesys = state["radesys"]
+    if np.isfinite(state["equinox"]):
+        prm.equinox = state["equinox"]
+    if state["dateobs"]:
+        prm.dateobs = state["dateobs"]
+    if np.isfinite(state["mjdobs"]):
+        prm.mjdobs = state["mjdobs"]
+    prm.set()
+    if state["pixel_shape"] is not None:
+        wcs.pixel_shape = state["pixel_shape"]
+    return wcs
