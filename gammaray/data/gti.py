@@ -1,6 +1,7 @@
 """Good time intervals (GTI)."""
 
 import copy
+import functools
 import logging
 import warnings
 
@@ -36,11 +37,19 @@ def _as_time(value, reference_time):
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _parse_reference_time(text):
+    return Time(text, scale="tt")
+
+
 def _as_reference_time(reference_time):
     if reference_time is None:
         reference_time = DEFAULT_REFERENCE_TIME
     if isinstance(reference_time, Time):
         return reference_time
+    if isinstance(reference_time, str):
+        # parsed once; each GTI gets its own (mutable) copy
+        return _parse_reference_time(reference_time).copy()
     return Time(reference_time, scale="tt")
 
 
@@ -101,8 +110,25 @@ class GTI:
         """
         reference_time = _as_reference_time(reference_time)
         start_in, stop_in = start, stop
-        start = np.atleast_1d(_as_time(start, reference_time))
-        stop = np.atleast_1d(_as_time(stop, reference_time))
+        if isinstance(start, Time) or isinstance(stop, Time):
+            start = np.atleast_1d(_as_time(start, reference_time))
+            stop = np.atleast_1d(_as_time(stop, reference_time))
+        else:
+            # one conversion for both columns (the common case of MET quantities)
+            start = np.atleast_1d(u.Quantity(start))
+            stop = np.atleast_1d(u.Quantity(stop))
+            if (
+                start.ndim == 1
+                and stop.ndim == 1
+                and start.unit.is_equivalent(stop.unit)
+            ):
+                both = _as_time(
+                    np.concatenate([start, stop.to(start.unit)]), reference_time
+                )
+                start, stop = both[: len(start)], both[len(start) :]
+            else:
+                start = _as_time(start, reference_time)
+                stop = _as_time(stop, reference_time)
         if start.shape != stop.shape:
             raise InvalidDataError(
                 f"GTI start and stop differ in shape: {start.shape} vs {stop.shape}."

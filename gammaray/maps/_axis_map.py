@@ -124,6 +124,16 @@ class MapAxis(MapAxisPlotMixin, MapAxisIOMixin):
             self._nbin = len(values)
             self._pix_nodes = np.arange(len(values), dtype=float)
         self._scaled_nodes = scale_forward(values, interp)
+        self._pix_nodes.setflags(write=False)
+        self._scaled_nodes.setflags(write=False)
+
+    def __deepcopy__(self, memo):
+        # an axis is immutable (read-only node arrays, no setters): copies of
+        # geometries and maps share it instead of duplicating its arrays
+        return self
+
+    def __copy__(self):
+        return self
 
     # ------------------------------------------------------------------ factories
     @classmethod

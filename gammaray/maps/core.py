@@ -22,6 +22,7 @@ from gammaray.utils.errors import (
     UnitMismatchError,
 )
 from gammaray.utils.paths import atomic_write, make_path
+from gammaray.utils.units import as_unit
 
 __all__ = ["Map"]
 
@@ -101,7 +102,7 @@ class Map(MapArithmeticMixin, MapOpsMixin):
         self._geom = geom
         if isinstance(data, u.Quantity) and unit in ("", None):
             unit = data.unit
-        self._unit = u.Unit(unit)
+        self._unit = as_unit(unit)
         if data is None:
             data = self._make_default_data(geom, dtype)
         self.data = data

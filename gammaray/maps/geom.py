@@ -20,6 +20,7 @@ Helpers for subclasses: `Geom._coord_to_pix_axes`, `Geom._pix_to_coord_axes`,
 
 import abc
 import copy as _copy
+import functools
 import inspect
 
 import numpy as np
@@ -71,6 +72,12 @@ def pix_to_idx_spatial(pix, npix, clip=False):
     else:
         idx[~((idx >= 0) & (idx < npix) & finite)] = INVALID_INDEX
     return idx
+
+
+@functools.cache
+def _init_parameters(cls):
+    """Parameters of ``cls.__init__`` (by name), looked up once per class."""
+    return dict(inspect.signature(cls.__init__).parameters)
 
 
 def _axis_bin_width(axis):
@@ -176,6 +183,10 @@ class Geom(abc.ABC):
         """Create the geometry from a FITS header (and optional BANDS HDU)."""
 
     # ---- copies -------------------------------------------------------------
+    #: Constructor arguments the constructor copies itself (not deep-copied
+    #: again by `_init_copy`).
+    _init_copies = ()
+
     def _init_copy(self, **kwargs):
         """Rebuild the geometry with some constructor arguments replaced.
 
@@ -183,8 +194,7 @@ class Geom(abc.ABC):
         ``<name>``); parameters with a default and no stored value keep the
         default.
         """
-        signature = inspect.signature(self.__class__.__init__)
-        for name, param in signature.parameters.items():
+        for name, param in _init_parameters(self.__class__).items():
             if name == "self" or name in kwargs:
                 continue
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
@@ -199,7 +209,9 @@ class Geom(abc.ABC):
                         f"Cannot copy {type(self).__name__}: no attribute for {name!r}."
                     )
                 continue
-            kwargs[name] = _copy.deepcopy(value)
+            if name not in self._init_copies:
+                value = _copy.deepcopy(value)
+            kwargs[name] = value
         return self.__class__(**kwargs)
 
     def copy(self, **kwargs):

@@ -1,5 +1,7 @@
 """Unit helpers: standardisation and physical-type checks at API boundaries."""
 
+import functools
+
 import astropy.units as u
 import numpy as np
 
@@ -11,6 +13,7 @@ __all__ = [
     "unit_from_fits_image_hdu",
     "check_physical_type",
     "as_quantity",
+    "as_unit",
 ]
 
 # Unit strings found in real files that astropy cannot parse, with their meaning.
@@ -171,3 +174,20 @@ def as_quantity(value, unit=None, name="value", physical_type=None):
                 f"{name} has unit {quantity.unit!s}, which cannot be converted to {unit!s}."
             ) from exc
     return quantity
+
+
+@functools.lru_cache(maxsize=512)
+def _unit_from_string(text):
+    return u.Unit(text)
+
+
+def as_unit(unit):
+    """`~astropy.units.Unit` of a unit, unit string or None (dimensionless).
+
+    Like ``astropy.units.Unit`` but strings are parsed once and remembered
+    (units are immutable): parsing a composite unit such as ``"m2 s"`` takes
+    ~0.2 ms, which adds up when many maps are made.
+    """
+    if isinstance(unit, str):
+        return _unit_from_string(unit)
+    return u.Unit(unit)
