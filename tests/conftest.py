@@ -25,7 +25,9 @@ def _data_dir():
         pytest.fail("GAMMARAY_DATA is not set. " + DATA_HELP, pytrace=False)
     path = Path(value)
     if not path.is_dir():
-        pytest.fail(f"GAMMARAY_DATA={value} is not a directory. " + DATA_HELP, pytrace=False)
+        pytest.fail(
+            f"GAMMARAY_DATA={value} is not a directory. " + DATA_HELP, pytrace=False
+        )
     return path
 
 
