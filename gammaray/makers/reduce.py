@@ -333,6 +333,22 @@ def _reduce_task_packed(args):
         return result
 
 
+def _preload_reduction_modules():
+    """Import the lazily loaded modules a reduction uses, before workers are forked.
+
+    Forked workers share the parent's imported modules; modules first needed
+    inside a task (IRF classes read from DL3 files, axis I/O) would otherwise be
+    imported again by every worker.
+    """
+    import importlib
+
+    import gammaray.irf as irf
+
+    for name in irf.__all__:
+        getattr(irf, name)
+    importlib.import_module("gammaray.maps._axis_io")
+
+
 class DatasetsMaker(Maker):
     """Run a chain of makers on every observation and collect or stack the datasets.
 
@@ -503,6 +519,8 @@ class DatasetsMaker(Maker):
 
         tasks = self._compact(tasks)
         context = multiprocessing.get_context()
+        if context.get_start_method() == "fork":
+            _preload_reduction_modules()
         # a bounded window of submitted tasks: the workers start at once while
         # the remaining tasks (and lazily given reference datasets) are made,
         # and finished results do not pile up
