@@ -362,17 +362,21 @@ class MapDatasetMaker(Maker):
             New dataset (same class, name and models) with the maps, the GTI,
             the meta table and an all-true safe mask.
         """
-        geom = dataset.counts.geom
-        _check_energy_axis(geom)
+        return self._run_on_geoms(_ReferenceGeoms.from_dataset(dataset), observation)
+
+    def _run_on_geoms(self, reference, observation):
+        """`run` for a reference given by its geometries (`_ReferenceGeoms`)."""
+        _check_energy_axis(reference.geom)
         self._check_irfs(observation, self.selection)
         _RUN_MEMO.pointing = None
         _RUN_MEMO.pointing = (observation, self._pointing(observation))
         try:
-            return self._run(dataset, observation, geom)
+            return self._run(reference, observation)
         finally:
             _RUN_MEMO.pointing = None
 
-    def _run(self, dataset, observation, geom):
+    def _run(self, reference, observation):
+        geom = reference.geom
         kwargs = {
             "gti": observation.gti,
             "meta_table": self.make_meta_table(observation),
@@ -387,36 +391,83 @@ class MapDatasetMaker(Maker):
             kwargs["counts"] = Map.from_geom(geom, unit="")
 
         if "exposure" in self.selection:
-            if dataset.exposure is None:
+            if reference.geom_exposure is None:
                 raise AxisError(
                     "The reference dataset has no exposure map; create it with "
                     "MapDataset.create(geom, energy_axis_true=...)."
                 )
-            kwargs["exposure"] = self.make_exposure(dataset.exposure.geom, observation)
+            kwargs["exposure"] = self.make_exposure(
+                reference.geom_exposure, observation
+            )
 
         if "background" in self.selection:
             kwargs["background"] = self.make_background(geom, observation)
 
-        if "psf" in self.selection and dataset.psf is not None:
-            kwargs["psf"] = self.make_psf(dataset.psf.psf_map.geom, observation)
+        if "psf" in self.selection and reference.geom_psf is not None:
+            kwargs["psf"] = self.make_psf(reference.geom_psf, observation)
 
-        if "edisp" in self.selection and dataset.edisp is not None:
-            edisp_geom = dataset.edisp.edisp_map.geom
+        edisp_geom = reference.geom_edisp
+        if "edisp" in self.selection and edisp_geom is not None:
             if "migra" in edisp_geom.axes.names:
                 kwargs["edisp"] = self.make_edisp(edisp_geom, observation)
             else:
                 kwargs["edisp"] = self.make_edisp_kernel(edisp_geom, observation)
 
-        meta = dict(getattr(dataset, "meta", {}) or {})
+        meta = dict(reference.meta or {})
         if getattr(observation, "obs_id", None) is not None:
             meta["obs_id"] = observation.obs_id
         kwargs["meta"] = meta
-        result = dataset.__class__(name=dataset.name, **kwargs)
-        if dataset.models is not None:
+        result = reference.cls(name=reference.name, **kwargs)
+        if reference.models is not None:
             # models of the reference (e.g. sources to keep out of the FoV
             # background normalisation) carry over
-            result.models = dataset.models
+            result.models = reference.models
         return result
+
+
+class _ReferenceGeoms:
+    """What `MapDatasetMaker` takes from a reference dataset: its class, name,
+    models, meta and the geometries of its maps (data are not used)."""
+
+    __slots__ = (
+        "cls",
+        "name",
+        "models",
+        "meta",
+        "geom",
+        "geom_exposure",
+        "geom_psf",
+        "geom_edisp",
+    )
+
+    def __init__(self, cls, name, geom, geom_exposure=None, geom_psf=None,
+                 geom_edisp=None, models=None, meta=None):  # fmt: skip
+        self.cls = cls
+        self.name = name
+        self.geom = geom
+        self.geom_exposure = geom_exposure
+        self.geom_psf = geom_psf
+        self.geom_edisp = geom_edisp
+        self.models = models
+        self.meta = meta
+
+    @classmethod
+    def from_dataset(cls, dataset):
+        """Geometries of a reference dataset."""
+        return cls(
+            cls=dataset.__class__,
+            name=dataset.name,
+            geom=dataset.counts.geom,
+            geom_exposure=(
+                dataset.exposure.geom if dataset.exposure is not None else None
+            ),
+            geom_psf=dataset.psf.psf_map.geom if dataset.psf is not None else None,
+            geom_edisp=(
+                dataset.edisp.edisp_map.geom if dataset.edisp is not None else None
+            ),
+            models=dataset.models,
+            meta=getattr(dataset, "meta", None),
+        )
 
 
 # ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from gammaray.maps.wcs._utils import wcs_from_state, wcs_to_state
 from gammaray.utils.errors import GammarayError, GammarayWarning
 
 from .core import Maker, _light_copy
+from .map import MapDatasetMaker, _ReferenceGeoms
 
 __all__ = ["DatasetsMaker", "ReductionError"]
 
@@ -111,6 +112,12 @@ class _EmptyDatasetRecipe:
                 return None
         return cls(dataset)
 
+    def reference_geoms(self, name=None):
+        """The geometries as `MapDatasetMaker` takes them (name replaced if given)."""
+        return _ReferenceGeoms(
+            cls=self.cls, name=self.name if name is None else name, **self.geoms
+        )
+
     def build(self):
         """The empty dataset."""
         kwargs = {"name": self.name}
@@ -124,6 +131,17 @@ def _reduce_one(makers, dataset, observation, cutout_width, cutout_mode, name):
     obs_id = getattr(observation, "obs_id", None)
     try:
         if isinstance(dataset, _EmptyDatasetRecipe):
+            if cutout_width is None and makers and type(makers[0]) is MapDatasetMaker:
+                # the first maker uses only the geometries of the reference:
+                # no need to build its empty maps
+                dataset_obs = makers[0]._run_on_geoms(
+                    dataset.reference_geoms(name), observation
+                )
+                for maker in makers[1:]:
+                    dataset_obs = maker.run(
+                        dataset=dataset_obs, observation=observation
+                    )
+                return dataset_obs
             dataset = dataset.build()
         if cutout_width is not None:
             position = observation.get_pointing_icrs(observation.tmid)
@@ -503,8 +521,6 @@ class DatasetsMaker(Maker):
         geometries (and name, models, meta) of the reference, its data need
         not be checked.
         """
-        from .map import MapDatasetMaker
-
         last_ref = last_recipe = None
         for makers, ref, obs, width, mode, name in tasks:
             if ref is not last_ref:
