@@ -192,6 +192,62 @@ def _oob_dir():
     return tempfile.gettempdir()
 
 
+class _ResultPickler(pickle.Pickler):
+    """Pickler of reduced datasets: fast exact WCS, large arrays set aside.
+
+    A module-level class holding its state on the instance: a class defined
+    inside a function is cyclic garbage, and through closures it would keep
+    the result's arrays alive until the next full garbage collection.
+    """
+
+    def __init__(self, file, out_of_band):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        from astropy.wcs import WCS
+
+        self.out_of_band = out_of_band
+        self.arrays = []
+        self._index = {}
+        self._wcs_class = WCS
+
+    def clear(self):
+        self.arrays = []
+        self._index = {}
+        self.clear_memo()
+
+    def reducer_override(self, obj):
+        if type(obj) is self._wcs_class:
+            state = wcs_to_state(obj)
+            if state is not None:
+                return wcs_from_state, (state,)
+        return NotImplemented
+
+    def persistent_id(self, obj):
+        if (
+            self.out_of_band
+            and type(obj) is np.ndarray
+            and obj.nbytes >= _OOB_MIN_BYTES
+            and not obj.dtype.hasobject
+            and _dense_order(obj) is not None
+        ):
+            key = id(obj)
+            if key not in self._index:
+                self._index[key] = len(self.arrays)
+                self.arrays.append(obj)
+            return self._index[key]
+        return None
+
+
+class _ResultUnpickler(pickle.Unpickler):
+    """Unpickler of `_ResultPickler` streams (set-aside arrays given in order)."""
+
+    def __init__(self, file, arrays):
+        super().__init__(file)
+        self._arrays = arrays
+
+    def persistent_load(self, pid):
+        return self._arrays[pid]
+
+
 class _Packed:
     """A reduced dataset as sent from a worker process to the main process.
 
@@ -215,45 +271,20 @@ class _Packed:
     def pack(cls, dataset):
         import io
 
-        from astropy.wcs import WCS
-
-        arrays = []
-        index = {}
-        out_of_band = [True]
-
-        class _Pickler(pickle.Pickler):
-            def reducer_override(self, obj):
-                if type(obj) is WCS:
-                    state = wcs_to_state(obj)
-                    if state is not None:
-                        return wcs_from_state, (state,)
-                return NotImplemented
-
-            def persistent_id(self, obj):
-                if (
-                    out_of_band[0]
-                    and type(obj) is np.ndarray
-                    and obj.nbytes >= _OOB_MIN_BYTES
-                    and not obj.dtype.hasobject
-                    and _dense_order(obj) is not None
-                ):
-                    key = id(obj)
-                    if key not in index:
-                        index[key] = len(arrays)
-                        arrays.append(obj)
-                    return index[key]
-                return None
-
         buffer = io.BytesIO()
-        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(dataset)
+        pickler = _ResultPickler(buffer, out_of_band=True)
+        pickler.dump(dataset)
+        arrays = pickler.arrays
+        # the pickler must not outlive this call holding the result's arrays
+        pickler.clear()
         packed = None
         if arrays:
             packed = cls._write_arrays(buffer.getvalue(), arrays)
+        del arrays
         if packed is None:
             # in band (no arrays, or no usable directory)
             buffer = io.BytesIO()
-            out_of_band[0] = False
-            _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(dataset)
+            _ResultPickler(buffer, out_of_band=False).dump(dataset)
             packed = cls(buffer.getvalue())
         return packed
 
@@ -309,12 +340,7 @@ class _Packed:
         import io
 
         arrays = [] if self.path is None else self._map_arrays()
-
-        class _Unpickler(pickle.Unpickler):
-            def persistent_load(self, pid):
-                return arrays[pid]
-
-        return _Unpickler(io.BytesIO(self.data)).load()
+        return _ResultUnpickler(io.BytesIO(self.data), arrays).load()
 
     def _map_arrays(self):
         import mmap
