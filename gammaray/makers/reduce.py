@@ -377,6 +377,33 @@ def _reduce_task_packed(args):
         return result
 
 
+#: glibc ``mallopt`` parameters (malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+
+
+def _init_worker():
+    """Set up a reduction worker process: keep freed memory for the next observation.
+
+    Every observation allocates the same large arrays (~10 MB of maps plus
+    temporaries). By default glibc gives freed memory back to the system (heap
+    trimming, ``munmap`` of large blocks), so each observation faults its
+    pages in again: ~3000 page faults and 10-15 ms per observation here. A
+    worker exists only to reduce observations, so it keeps its freed memory
+    (its resident size stays at the peak of one reduction, ~140 MB for a
+    4 x 3 deg, 0.02 deg dataset). Only the pool's worker processes are
+    changed, never the user's process; without glibc this does nothing.
+    """
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):  # not Linux with glibc
+        return
+    mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+    mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+
+
 def _preload_reduction_modules():
     """Import the lazily loaded modules a reduction uses, before workers are forked.
 
@@ -570,7 +597,9 @@ class DatasetsMaker(Maker):
         pending = collections.deque()
         try:
             with concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.n_jobs, mp_context=context
+                max_workers=self.n_jobs,
+                mp_context=context,
+                initializer=_init_worker,
             ) as pool:
                 try:
 

@@ -1,5 +1,9 @@
 """Tests of `DatasetsMaker`: serial, multiprocessing and Dask give the same datasets."""
 
+import subprocess
+import sys
+import textwrap
+
 import astropy.units as u
 import numpy as np
 import pytest
@@ -237,3 +241,64 @@ def test_multiprocessing_spawn(
     assert result.names == per_obs.names[:2]
     for a, b in zip(per_obs[:2], result, strict=True):
         _assert_same(a, b)
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="glibc malloc tuning is Linux-only"
+)
+def test_worker_keeps_freed_memory():
+    # a worker reuses the memory of one observation for the next one instead of
+    # faulting it in again (checked in a fresh process, as a pool worker is)
+    code = textwrap.dedent(
+        """
+        import resource
+        import numpy as np
+        from gammaray.makers.reduce import _init_worker
+
+        _init_worker()
+        faults = []
+        for _ in range(3):
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            # the large maps of one reduced observation (~10 MB)
+            exposure = np.ones((20, 150, 200))
+            background = np.ones((6, 150, 200))
+            psf = np.ones((20, 66, 336))
+            del exposure, background, psf
+            faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+        print(faults[0], faults[-1])
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.split()
+    first, last = int(out[0]), int(out[1])
+    assert first > 1000  # ~10 MB of fresh pages the first time
+    assert last < first / 10  # then the freed memory is reused
+
+
+def test_packed_result_releases_arrays(hess_data_store):
+    # packing a worker result must not keep its arrays alive (reference cycles
+    # through a local pickler class kept ~10 MB per observation until a full GC)
+    import gc
+    import weakref
+
+    from gammaray.makers.reduce import _Packed
+
+    geom = WcsGeom.create(skydir=(83.633, 22.014), width=2, binsz=0.02, axes=[AXIS])
+    reference = MapDataset.create(geom, name="crab")
+    dataset = MapDatasetMaker().run(reference, hess_data_store.obs(23523))
+    total = dataset.exposure.data.sum()
+    gc.disable()
+    try:
+        data = dataset.exposure.data
+        assert data.nbytes >= 1 << 16  # large enough to travel out of band
+        ref = weakref.ref(data if data.base is None else data.base)
+        del data
+        packed = _Packed.pack(dataset)
+        assert packed.path is not None
+        del dataset
+        assert ref() is None
+        restored = packed.unpack()
+        assert restored.exposure.data.sum() == total
+    finally:
+        gc.enable()
