@@ -649,6 +649,8 @@ class DatasetsMaker(Maker):
             )
             client = Client(cluster)
             own = (client, cluster)
+            # the cluster is ours: its workers keep freed memory like pool workers
+            client.run(_init_worker)
         try:
             tasks = list(self._compact(tasks))
             # large inputs (observations, reference datasets, makers with masks)

@@ -153,6 +153,23 @@ def test_dask_equals_serial(
         _assert_same(a, b)
 
 
+def test_dask_own_local_cluster(serial_results, crab_reference, crab_observations):
+    # without a client, a local cluster of n_jobs worker processes is made
+    # for the run (and closed after it)
+    _, per_obs, _ = serial_results
+    maker = DatasetsMaker(
+        _makers(),
+        stack_datasets=False,
+        n_jobs=2,
+        parallel_backend="dask",
+        show_progress=False,
+    )
+    results = maker.run(crab_reference, crab_observations[:2])
+    assert results.names == per_obs.names[:2]
+    for a, b in zip(per_obs[:2], results, strict=True):
+        _assert_same(a, b)
+
+
 def test_failed_observation(crab_reference, crab_observations):
     observations = [crab_observations[0], crab_observations[1].copy(bkg=None)]
     maker = DatasetsMaker(_makers(), stack_datasets=False, show_progress=False)
