@@ -1,6 +1,5 @@
 """`DatasetsMaker`: run a chain of makers over many observations, serially or in parallel."""
 
-import concurrent.futures
 import logging
 import multiprocessing
 import pickle
@@ -586,50 +585,36 @@ class DatasetsMaker(Maker):
     def _run_multiprocessing(self, tasks):
         import collections
 
-        tasks = self._compact(tasks)
+        from ._pool import WorkerPool
+
         context = multiprocessing.get_context()
         if context.get_start_method() == "fork":
             _preload_reduction_modules()
-        # a bounded window of submitted tasks: the workers start at once while
-        # the remaining tasks (and lazily given reference datasets) are made,
-        # and finished results do not pile up
+        obs_ids = collections.deque()
+
+        def compact_tasks():
+            for task in self._compact(tasks):
+                obs_ids.append(getattr(task[2], "obs_id", None))
+                yield task
+
+        def discard(result):
+            if isinstance(result, _Packed):
+                result.discard()
+
+        # a bounded window of tasks: the workers start at once while the
+        # remaining tasks (and lazily given reference datasets) are made, and
+        # finished results do not pile up
         window = 4 * self.n_jobs
-        pending = collections.deque()
-        try:
-            with concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.n_jobs,
-                mp_context=context,
-                initializer=_init_worker,
-            ) as pool:
-                try:
-
-                    def fill():
-                        while len(pending) < window:
-                            task = next(tasks, None)
-                            if task is None:
-                                return
-                            pending.append(pool.submit(_reduce_task_packed, task))
-
-                    fill()
-                    while pending:
-                        result = pending[0].result()
-                        pending.popleft()
-                        fill()
-                        if isinstance(result, _Packed):
-                            result = result.unpack()
-                        yield result
-                finally:
-                    for future in pending:
-                        future.cancel()
-        finally:
-            # results that were never unpacked (the run stopped early): the
-            # pool has shut down, so every remaining future is settled
-            for future in pending:
-                if future.cancelled() or future.exception() is not None:
-                    continue
-                result = future.result()
+        with WorkerPool(
+            self.n_jobs, context, _reduce_task_packed, initializer=_init_worker
+        ) as pool:
+            for result in pool.imap(compact_tasks(), window, discard=discard):
+                obs_id = obs_ids.popleft()
                 if isinstance(result, _Packed):
-                    result.discard()
+                    result = result.unpack()
+                elif isinstance(result, Exception):  # the worker died or could
+                    result = _Failure(obs_id, result)  # not send the result
+                yield result
 
     def _run_dask(self, tasks):
         try:
@@ -751,24 +736,34 @@ class DatasetsMaker(Maker):
         stacked = None
         collected = []
         desc = "Reducing observations"
-        for result in _progress(results, len(observations), self.show_progress, desc):
-            if isinstance(result, _Failure):
-                if not self.skip_failed:
-                    self._raise(result)
-                warnings.warn(
-                    f"Observation {result.obs_id} was skipped: its reduction failed "
-                    f"with {result.type_name}: {result.message}",
-                    GammarayWarning,
-                    stacklevel=2,
-                )
-                continue
-            if self.stack_datasets:
-                result = _bake_background(result)
-                if stacked is None:
-                    stacked = _empty_like(dataset, result)
-                stacked.stack(result)
-            else:
-                collected.append(result)
+        try:
+            for result in _progress(
+                results, len(observations), self.show_progress, desc
+            ):
+                if isinstance(result, _Failure):
+                    if not self.skip_failed:
+                        self._raise(result)
+                    warnings.warn(
+                        f"Observation {result.obs_id} was skipped: its reduction failed "
+                        f"with {result.type_name}: {result.message}",
+                        GammarayWarning,
+                        stacklevel=2,
+                    )
+                    continue
+                if self.stack_datasets:
+                    result = _bake_background(result)
+                    if stacked is None:
+                        stacked = _empty_like(dataset, result)
+                    stacked.stack(result)
+                else:
+                    collected.append(result)
+        finally:
+            # stop a parallel run at once when it ends early (an error): its
+            # workers and unsent results are cleaned up now, not at garbage
+            # collection
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
         if self.stack_datasets:
             if stacked is None:
                 raise ReductionError(

@@ -117,3 +117,87 @@ def test_parallel_failure_leaves_no_files(crab_observations):
     with pytest.raises(ReductionError, match=str(observations[0].obs_id)):
         maker.run(ref, observations)
     assert leftovers() <= before
+
+
+class _CrashingMaker:
+    """Ends its worker process on one observation, as a crash or the OOM killer would."""
+
+    tag = "CrashingMaker"
+
+    def __init__(self, obs_id):
+        self.obs_id = obs_id
+
+    def run(self, dataset, observation):
+        if observation.obs_id == self.obs_id:
+            os._exit(3)
+        return dataset
+
+
+def test_worker_death_is_reported_by_obs_id(crab_observations):
+    """A worker that dies fails its observation only; a new worker goes on."""
+    from gammaray.makers.reduce import ReductionError
+    from gammaray.utils.errors import GammarayWarning
+
+    observations = list(crab_observations)
+    crash_id = observations[1].obs_id
+    geom = WcsGeom.create(skydir=(83.6, 22.0), width=1.0, binsz=0.04, axes=[AXIS])
+    ref = MapDataset.create(geom, name="ref")
+    makers = [MapDatasetMaker(), _CrashingMaker(crash_id)]
+    maker = DatasetsMaker(makers, stack_datasets=False, n_jobs=2, show_progress=False)
+    with pytest.raises(ReductionError, match=f"{crash_id}.*exit code 3"):
+        maker.run(ref, observations)
+
+    maker.skip_failed = True
+    with pytest.warns(GammarayWarning, match=str(crash_id)):
+        datasets = maker.run(ref, observations)
+    expected = [str(obs.obs_id) for obs in observations if obs.obs_id != crash_id]
+    assert datasets.names == expected
+    serial = DatasetsMaker(makers[:1], stack_datasets=False, show_progress=False)
+    for dataset, obs in zip(
+        datasets, [o for o in observations if o.obs_id != crash_id]
+    ):
+        np.testing.assert_array_equal(
+            dataset.counts.data, serial.run(ref, [obs])[0].counts.data
+        )
+
+
+def test_pool_stopped_early_leaves_no_files(crab_observations):
+    """Closing the result stream early discards finished and in-flight results."""
+    from gammaray.makers.reduce import _oob_dir
+
+    def leftovers():
+        return {f for f in os.listdir(_oob_dir()) if f.startswith("gammaray-reduce-")}
+
+    before = leftovers()
+    geom = WcsGeom.create(skydir=(83.6, 22.0), width=(4, 3), binsz=0.02, axes=[AXIS])
+    ref = MapDataset.create(geom, name="ref")
+    maker = DatasetsMaker(
+        [MapDatasetMaker()], stack_datasets=False, n_jobs=2, show_progress=False
+    )
+    observations = list(crab_observations)
+    results = maker._run_multiprocessing(maker._tasks(ref, observations, None))
+    first = next(results)
+    assert first.counts.data.sum() > 0
+    results.close()
+    assert leftovers() <= before
+
+
+def _double(task):
+    return 2 * task
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_pool_is_not_stopped_by_a_forked_child():
+    """A process forked later (e.g. a worker of another pool) inherits the pool
+    object; cleaning it up there must not stop this process's workers."""
+    import multiprocessing
+
+    from gammaray.makers._pool import WorkerPool
+
+    with WorkerPool(1, multiprocessing.get_context("fork"), _double) as pool:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            pool.close()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert list(pool.imap(iter([1, 2, 3]), window=2)) == [2, 4, 6]
