@@ -31,7 +31,14 @@ class WorkerDied(RuntimeError):
 
 
 def _worker_main(conn, function, initializer):
-    """Loop of a worker process: receive ``(index, task)``, send ``(index, result)``."""
+    """Loop of a worker process: receive ``(index, task)``, send ``(index, result)``.
+
+    Ctrl-C is left to the calling process, which stops the pool cleanly (the
+    workers finish the task in hand and exit when their pipe closes).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
         initializer()
     while True:
