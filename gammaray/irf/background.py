@@ -19,7 +19,9 @@ _N_PHI = 36
 
 class _BackgroundBase(IRF):
     default_unit = u.Unit("s-1 MeV-1 sr-1")
-    default_interp_kwargs = dict(fill_value=None, values_scale="log")
+    # no background model outside the axes (e.g. beyond the edge of the field
+    # of view): zero, not a log-space extrapolation that can overflow
+    default_interp_kwargs = dict(fill_value=0.0, values_scale="log")
 
     @classmethod
     def _data_column(cls, table, source):

@@ -248,12 +248,20 @@ def evaluate_at_offsets(irf, offset, **kwargs):
 _TINY = np.finfo(np.float64).tiny
 
 
+def _outside_edges(axis, values):
+    """True where ``values`` (deg) lie outside the axis edges (with the
+    tolerance of `~gammaray.irf.IRF` evaluation)."""
+    edges = axis.edges.to_value("deg")
+    tol = 1e-9 * abs(edges[-1] - edges[0])
+    return (values < edges[0] - tol) | (values > edges[-1] + tol)
+
+
 def _fast_background_ok(bkg):
     names = list(bkg.axes.names)
     return (
         names == ["energy", "fov_lon", "fov_lat"]
         and bkg.interp_kwargs.get("values_scale") == "log"
-        and bkg.interp_kwargs.get("fill_value") is None
+        and bkg.interp_kwargs.get("fill_value") in (None, 0)
         and bkg.interp_kwargs.get("method", "linear") == "linear"
         and bkg.axes["fov_lon"].interp == "lin"
         and bkg.axes["fov_lat"].interp == "lin"
@@ -365,6 +373,14 @@ def background_integral(bkg, edges, lon, lat):
     log_values = _bilinear_rows(
         log_table, lon_nodes, lat_nodes, lon.ravel(), lat.ravel()
     )
+    if bkg.interp_kwargs.get("fill_value") is not None:
+        # zero outside the model's field of view (as `Background3D.evaluate`):
+        # only the half bins between the outermost centres and edges are
+        # extrapolated
+        outside = _outside_edges(bkg.axes["fov_lon"], lon.ravel()) | _outside_edges(
+            bkg.axes["fov_lat"], lat.ravel()
+        )
+        log_values[outside] = np.log(_TINY)
     integral = _integrate_loglog_rows(log_values, edges.value)  # (npix, n)
     shape = (edges.size - 1,) + lon.shape
     return u.Quantity(integral.T.reshape(shape), unit * edges.unit, copy=False)

@@ -264,6 +264,48 @@ def test_fast_background_integral_equals_direct(crab_observations):
         fov_lat=lat[None] * u.deg,
     )
     np.testing.assert_allclose(fast.to_value(direct.unit), direct.value, rtol=1e-10)
+    # no background model beyond the field-of-view edges (2.5 deg): zero
+    outside = (np.abs(lon) > 2.5) | (np.abs(lat) > 2.5)
+    assert np.all(fast.value[:, outside] == 0)
+    assert np.all(fast.value[:, ~outside] > 0)
+
+
+def test_background_far_outside_fov_is_zero(crab_observations):
+    """Far from the pointing the background is zero, not an overflowing
+    log-space extrapolation (which gave inf pixels)."""
+    from gammaray.makers._irf_eval import background_integral
+
+    bkg = crab_observations[0].bkg
+    edges = np.geomspace(1, 10, 4) * u.TeV
+    lon = np.linspace(-60, 60, 121)
+    lat = np.linspace(-60, 60, 121)[::-1]
+    with np.errstate(all="raise"):
+        fast = background_integral(bkg, edges, lon, lat)
+    assert np.all(np.isfinite(fast.value))
+    assert np.all(fast.value[:, np.abs(lon) > 3] == 0)
+    value = bkg.evaluate(energy=1 * u.TeV, fov_lon=30 * u.deg, fov_lat=0 * u.deg)
+    assert value.value == 0
+    # between the outermost bin centre and the edge the model is extrapolated
+    edge = bkg.axes["fov_lon"].edges[-1].to_value("deg")
+    inner = bkg.evaluate(energy=1 * u.TeV, fov_lon=edge * u.deg, fov_lat=0 * u.deg)
+    assert np.isfinite(inner.value) and inner.value > 0
+
+
+def test_reduction_far_from_pointing(hess_data_store):
+    """An observation reduced on a geometry far from its pointing (a common
+    survey geometry) gives a finite, zero background map."""
+    from gammaray.datasets import MapDataset
+    from gammaray.makers import MapDatasetMaker
+    from gammaray.maps import MapAxis, WcsGeom
+
+    axis = MapAxis.from_energy_bounds("1 TeV", "10 TeV", nbin=3)
+    geom = WcsGeom.create(skydir=(83.6, 22.0), width=(4, 3), binsz=0.05, axes=[axis])
+    obs = hess_data_store.obs(20136)  # 100 deg away from the Crab
+    dataset = MapDatasetMaker(selection=["counts", "background"]).run(
+        MapDataset.create(geom), obs
+    )
+    assert np.all(dataset.background.data == 0)
+    assert dataset.counts.data.sum() == 0
 
 
 def test_lazy_background_maker_names():
