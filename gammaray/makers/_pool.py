@@ -25,6 +25,8 @@ _SMALL_TASK_BYTES = 16 << 10
 #: Tasks per worker in flight (one running, one waiting in its pipe).
 _DEPTH = 2
 
+_END = object()
+
 
 class WorkerDied(RuntimeError):
     """A worker process ended while it had a task (crash, out of memory, kill)."""
@@ -127,8 +129,9 @@ class WorkerPool:
         Yields
         ------
         result : object
-            The result, or a `WorkerDied` exception instance for a task whose
-            worker ended (a new worker takes its place).
+            The result; an exception instance for a task that could not be
+            pickled, or a `WorkerDied` for a task whose worker ended (a new
+            worker takes its place).
         """
         done = {}
         next_index = next_yield = 0
@@ -139,13 +142,20 @@ class WorkerPool:
                 # hand out tasks while the window allows
                 while not exhausted and next_index - next_yield < window:
                     if held is None:
-                        task = next(tasks, None)
-                        if task is None:
+                        task = next(tasks, _END)
+                        if task is _END:
                             exhausted = True
                             break
-                        payload = pickle.dumps(
-                            (next_index, task), protocol=pickle.HIGHEST_PROTOCOL
-                        )
+                        try:
+                            payload = pickle.dumps(
+                                (next_index, task), protocol=pickle.HIGHEST_PROTOCOL
+                            )
+                        except Exception as exc:  # reported as this task's result
+                            done[next_index] = RuntimeError(
+                                f"The task could not be sent to a worker process: {exc!r}"
+                            )
+                            next_index += 1
+                            continue
                         held = (next_index, payload)
                     worker = self._pick(len(held[1]))
                     if worker is None:

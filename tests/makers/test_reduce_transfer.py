@@ -201,3 +201,24 @@ def test_pool_is_not_stopped_by_a_forked_child():
             os._exit(0)
         os.waitpid(pid, 0)
         assert list(pool.imap(iter([1, 2, 3]), window=2)) == [2, 4, 6]
+
+
+def test_unpicklable_observation_is_reported_by_obs_id(crab_observations):
+    """An observation that cannot be sent to a worker fails alone, by obs id."""
+    from gammaray.makers.reduce import ReductionError
+
+    observations = list(crab_observations)[:3]
+    bad = observations[1].copy()
+    bad.unpicklable = lambda: None  # lambdas cannot be pickled
+    observations[1] = bad
+    geom = WcsGeom.create(skydir=(83.6, 22.0), width=1.0, binsz=0.04, axes=[AXIS])
+    ref = MapDataset.create(geom, name="ref")
+    maker = DatasetsMaker(
+        [MapDatasetMaker()], stack_datasets=False, n_jobs=2, show_progress=False
+    )
+    with pytest.raises(ReductionError, match=f"{bad.obs_id}.*could not be sent"):
+        maker.run(ref, observations)
+    maker.skip_failed = True
+    with pytest.warns(UserWarning, match=str(bad.obs_id)):
+        datasets = maker.run(ref, observations)
+    assert datasets.names == [str(observations[0].obs_id), str(observations[2].obs_id)]
