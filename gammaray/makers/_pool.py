@@ -13,7 +13,7 @@ import collections
 import contextlib
 import multiprocessing.connection
 import os
-import pickle
+from multiprocessing.reduction import ForkingPickler
 
 __all__ = []
 
@@ -26,6 +26,12 @@ _SMALL_TASK_BYTES = 16 << 10
 _DEPTH = 2
 
 _END = object()
+
+
+def _encode(message):
+    """A message serialised as `multiprocessing.connection.Connection.send`
+    does (read back with ``recv``), so that its size is known before sending."""
+    return bytes(ForkingPickler.dumps(message))
 
 
 class WorkerDied(RuntimeError):
@@ -45,18 +51,18 @@ def _worker_main(conn, function, initializer):
         initializer()
     while True:
         try:
-            data = conn.recv_bytes()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        if not data:  # stop
+        if message is None:  # stop
             return
-        index, task = pickle.loads(data)
+        index, task = message
         result = function(task)
         try:
-            payload = pickle.dumps((index, result), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = _encode((index, result))
         except Exception as exc:  # an unpicklable result: reported, not lost
             error = RuntimeError(f"The result could not be sent back: {exc!r}")
-            payload = pickle.dumps((index, error), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = _encode((index, error))
         conn.send_bytes(payload)
 
 
@@ -79,7 +85,7 @@ class _Worker:
 
     def stop(self, timeout=5):
         with contextlib.suppress(OSError):
-            self.conn.send_bytes(b"")
+            self.conn.send(None)
         self.process.join(timeout)
         if self.process.is_alive():
             self.process.terminate()
@@ -147,9 +153,7 @@ class WorkerPool:
                             exhausted = True
                             break
                         try:
-                            payload = pickle.dumps(
-                                (next_index, task), protocol=pickle.HIGHEST_PROTOCOL
-                            )
+                            payload = _encode((next_index, task))
                         except Exception as exc:  # reported as this task's result
                             done[next_index] = RuntimeError(
                                 f"The task could not be sent to a worker process: {exc!r}"
@@ -196,7 +200,7 @@ class WorkerPool:
         for conn in multiprocessing.connection.wait(list(busy)):
             worker = busy[conn]
             try:
-                index, result = pickle.loads(conn.recv_bytes())
+                index, result = conn.recv()
             except (EOFError, OSError):
                 self._replace(worker, done)
                 continue
@@ -227,7 +231,7 @@ class WorkerPool:
         for worker in self._workers:
             while worker.outstanding:
                 try:
-                    _, result = pickle.loads(worker.conn.recv_bytes())
+                    _, result = worker.conn.recv()
                 except (EOFError, OSError):
                     worker.outstanding.clear()
                     break
