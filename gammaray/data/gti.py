@@ -110,7 +110,7 @@ class GTI:
         """
         reference_time = _as_reference_time(reference_time)
         start_in, stop_in = start, stop
-        if isinstance(start, Time) or isinstance(stop, Time):
+        if isinstance(start, (Time, TimeDelta)) or isinstance(stop, (Time, TimeDelta)):
             start = np.atleast_1d(_as_time(start, reference_time))
             stop = np.atleast_1d(_as_time(stop, reference_time))
         else:

@@ -451,6 +451,22 @@ class _ReferenceGeoms:
         self.models = models
         self.meta = meta
 
+    @property
+    def geoms(self):
+        """The geometries as keyword arguments of ``MapDataset.from_geoms``."""
+        return {
+            "geom": self.geom,
+            "geom_exposure": self.geom_exposure,
+            "geom_psf": self.geom_psf,
+            "geom_edisp": self.geom_edisp,
+        }
+
+    def renamed(self, name):
+        """The same reference under another dataset name."""
+        return _ReferenceGeoms(
+            cls=self.cls, name=name, models=self.models, meta=self.meta, **self.geoms
+        )
+
     @classmethod
     def from_dataset(cls, dataset):
         """Geometries of a reference dataset."""

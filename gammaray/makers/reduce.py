@@ -70,18 +70,7 @@ class _EmptyDatasetRecipe:
     """Geometries of an empty reference dataset, sent to workers instead of its zero maps."""
 
     def __init__(self, dataset):
-        self.cls = type(dataset)
-        self.name = dataset.name
-        self.geoms = {
-            "geom": dataset.counts.geom,
-            "geom_exposure": dataset.exposure.geom
-            if dataset.exposure is not None
-            else None,
-            "geom_psf": dataset.psf.psf_map.geom if dataset.psf is not None else None,
-            "geom_edisp": dataset.edisp.edisp_map.geom
-            if dataset.edisp is not None
-            else None,
-        }
+        self.reference = _ReferenceGeoms.from_dataset(dataset)
         self.reference_time = dataset.gti.time_ref if dataset.gti is not None else None
 
     @classmethod
@@ -111,18 +100,19 @@ class _EmptyDatasetRecipe:
                 return None
         return cls(dataset)
 
-    def reference_geoms(self, name=None):
-        """The geometries as `MapDatasetMaker` takes them (name replaced if given)."""
-        return _ReferenceGeoms(
-            cls=self.cls, name=self.name if name is None else name, **self.geoms
-        )
-
     def build(self):
         """The empty dataset."""
-        kwargs = {"name": self.name}
+        reference = self.reference
+        kwargs = {"name": reference.name}
         if self.reference_time is not None:
             kwargs["reference_time"] = self.reference_time
-        return self.cls.from_geoms(**self.geoms, **kwargs)
+        return reference.cls.from_geoms(**reference.geoms, **kwargs)
+
+
+def _apply(makers, dataset, observation):
+    for maker in makers:
+        dataset = maker.run(dataset=dataset, observation=observation)
+    return dataset
 
 
 def _reduce_one(makers, dataset, observation, cutout_width, cutout_mode, name):
@@ -133,14 +123,11 @@ def _reduce_one(makers, dataset, observation, cutout_width, cutout_mode, name):
             if cutout_width is None and makers and type(makers[0]) is MapDatasetMaker:
                 # the first maker uses only the geometries of the reference:
                 # no need to build its empty maps
-                dataset_obs = makers[0]._run_on_geoms(
-                    dataset.reference_geoms(name), observation
-                )
-                for maker in makers[1:]:
-                    dataset_obs = maker.run(
-                        dataset=dataset_obs, observation=observation
-                    )
-                return dataset_obs
+                reference = dataset.reference
+                if name is not None:
+                    reference = reference.renamed(name)
+                dataset_obs = makers[0]._run_on_geoms(reference, observation)
+                return _apply(makers[1:], dataset_obs, observation)
             dataset = dataset.build()
         if cutout_width is not None:
             position = observation.get_pointing_icrs(observation.tmid)
@@ -151,9 +138,7 @@ def _reduce_one(makers, dataset, observation, cutout_width, cutout_mode, name):
             dataset_obs = _light_copy(dataset, name=name)
         if dataset.models is not None:
             dataset_obs.models = dataset.models.copy()
-        for maker in makers:
-            dataset_obs = maker.run(dataset=dataset_obs, observation=observation)
-        return dataset_obs
+        return _apply(makers, dataset_obs, observation)
     except Exception as exc:  # reported by obs id in the main process
         return _Failure(obs_id, exc)
 

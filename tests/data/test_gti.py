@@ -150,3 +150,23 @@ def test_init_from_met_table_and_errors():
         GTI(Table({"START": [0.0] * u.s}))
     empty = gti.select_time(interval(100, 200))
     assert len(empty.union()) == 0
+
+
+def test_create_from_time_deltas_and_mixed_units():
+    from astropy.time import TimeDelta
+
+    gti = GTI.create(
+        TimeDelta([1, 5], format="sec"),
+        TimeDelta([3, 9], format="sec"),
+        reference_time="2010-01-01",
+    )
+    np.testing.assert_allclose(gti.time_sum.to_value("s"), 6)
+    assert gti.time_start[0].iso == "2010-01-01 00:00:01.000"
+    # start in seconds, stop in minutes: converted together
+    gti = GTI.create([60, 300] * u.s, [2, 6] * u.min)
+    np.testing.assert_allclose(gti.time_delta.to_value("s"), [60, 60])
+    # the reference time string is parsed once but every GTI owns its copy
+    a = GTI.create([0] * u.s, [1] * u.s, reference_time="2011-01-01")
+    b = GTI.create([0] * u.s, [1] * u.s, reference_time="2011-01-01")
+    assert a.time_ref is not b.time_ref
+    assert a.time_ref == b.time_ref

@@ -30,21 +30,6 @@ __all__ = ["WcsGeom"]
 log = logging.getLogger(__name__)
 
 
-class _WcsState:
-    """Pickled form of the WCS of a `WcsGeom` (see `WcsGeom.__getstate__`)."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state):
-        self.state = state
-
-    def __getstate__(self):
-        return self.state
-
-    def __setstate__(self, state):
-        self.state = state
-
-
 #: Number of positions per wcslib call in `WcsGeom.coord_to_pix`.
 _CHUNK = 262144
 #: Inputs of at least this many positions are transformed in two threads.
@@ -109,13 +94,15 @@ class WcsGeom(WcsRegionMixin, Geom):
         # sent to worker processes)
         wcs_state = wcs_to_state(self._wcs)
         if wcs_state is not None:
-            state["_wcs"] = _WcsState(wcs_state)
+            del state["_wcs"]
+            state["_wcs_state"] = wcs_state
         return state
 
     def __setstate__(self, state):
-        wcs = state.get("_wcs")
-        if isinstance(wcs, _WcsState):
-            state = dict(state, _wcs=wcs_from_state(wcs.state))
+        state = dict(state)
+        wcs_state = state.pop("_wcs_state", None)
+        if wcs_state is not None:
+            state["_wcs"] = wcs_from_state(wcs_state)
         self.__dict__.update(state)
 
     def __deepcopy__(self, memo):
